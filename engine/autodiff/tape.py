@@ -1,0 +1,263 @@
+"""``tf.GradientTape``: records ops on watched tensors; replays them backward.
+
+The recorded list is already in topological order (ops are appended as they
+run), so backward is one reversed walk.  A forward pass over the records first
+prunes to what depends on the sources, which is also the needs-input-grad mask.
+"""
+from __future__ import annotations
+
+import contextlib
+import enum
+from typing import Any
+
+import numpy as np
+
+from ..framework import core, nest
+from ..framework.core import DIFF, RAW, Tensor, wrap
+from ..framework.variables import Variable
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class GradientTape:
+    """Record operations for automatic differentiation (TensorFlow semantics)."""
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True) -> None:
+        self._persistent = persistent
+        self._watch_accessed = watch_accessed_variables
+        self._records: list = []
+        self._recording = False
+        self._used = False
+        self._watched_var_ids: set = set()
+        self._variables: dict = {}
+
+    # -- context ------------------------------------------------------------------
+    def __enter__(self) -> "GradientTape":
+        if self._used and not self._persistent:
+            self._used = False
+            self._records = []
+        self._recording = True
+        core.push_tape(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._recording = False
+        core.pop_tape(self)
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Temporarily stop recording operations on this tape."""
+        if not self._recording:
+            raise ValueError("Tape.stop_recording() can only be called when the tape is recording.")
+        self._recording = False
+        try:
+            yield
+        finally:
+            self._recording = True
+
+    def reset(self) -> None:
+        """Clear everything recorded (and watched) so far."""
+        self._records = []
+        self._watched_var_ids = set()
+        self._variables = {}
+
+    def watch(self, tensor: Any) -> None:
+        """Watch a tensor, a variable, or a nested structure of them."""
+        for t in nest.flatten(tensor):
+            if isinstance(t, Variable):
+                self._watched_var_ids.add(t._id)
+                self._note_variable(t)
+                core.watch(t._value, self)
+            elif isinstance(t, Tensor):
+                if t._np.dtype.kind not in "fc":
+                    continue  # TF: only floating tensors can be watched
+                core.watch(t, self)
+            else:
+                raise ValueError(f"Passed in object {t!r} of type {type(t).__name__!r}, not tf.Tensor or tf.Variable.")
+
+    def _note_variable(self, var: Variable) -> None:
+        self._variables.setdefault(var._id, var)
+
+    def watched_variables(self) -> tuple:
+        """The variables accessed (or explicitly watched) while recording."""
+        return tuple(self._variables.values())
+
+    # -- gradients ------------------------------------------------------------------
+    def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
+                 unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:
+        """d(sum of target) / d(sources), shaped like ``sources``."""
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set "
+                               "of gradients (or jacobians)")
+        result = self._gradient(target, sources, output_gradients, unconnected_gradients)
+        if not self._persistent:
+            self._used = True
+            self._records = []
+        return result
+
+    def _gradient(self, target: Any, sources: Any, output_gradients: Any,
+                  unconnected_gradients: Any) -> Any:
+        unconnected = UnconnectedGradients(unconnected_gradients) \
+            if not isinstance(unconnected_gradients, UnconnectedGradients) else unconnected_gradients
+        flat_sources = nest.flatten(sources)
+        for s in flat_sources:
+            if not isinstance(s, (Tensor, Variable)):
+                raise ValueError(f"Passed in object {s!r} of type {type(s).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType.")
+        flat_targets = [core.convert_to_tensor(t) for t in nest.flatten(target)]
+        if output_gradients is not None:
+            flat_og = nest.flatten(output_gradients)
+            if len(flat_og) != len(flat_targets):
+                raise ValueError("output_gradients must have the same structure as target")
+        else:
+            flat_og = [None] * len(flat_targets)
+
+        diff = (self._recording or core._tracer is not None
+                or any(t._recording and t is not self for t in core._tapes))
+        K = DIFF if diff else RAW
+        source_ids = {s._id for s in flat_sources if s._id}
+        # Forward prune: ids that depend on a source.
+        reach = set(source_ids)
+        relevant = []
+        for rec in self._records:
+            for i in rec.in_ids:
+                if i in reach:
+                    relevant.append(rec)
+                    for o in rec.out_ids:
+                        if o:
+                            reach.add(o)
+                    break
+        grads: dict = {}
+        for t, og in zip(flat_targets, flat_og):
+            if t._id and t._id in reach:
+                if og is None:
+                    g = np.ones_like(t._np)
+                    g = wrap(g) if diff else g
+                else:
+                    g = core.convert_to_tensor(og, dtype=t.dtype)
+                    g = g if diff else g._np
+                _accumulate(grads, t._id, g, diff)
+        for rec in reversed(relevant):
+            out_ids = rec.out_ids
+            if len(out_ids) == 1:
+                oid = out_ids[0]
+                g = grads.get(oid) if oid in source_ids else grads.pop(oid, None)
+                if g is None:
+                    continue
+            else:
+                gs = [grads.get(o) if o in source_ids else grads.pop(o, None) for o in out_ids]
+                if all(x is None for x in gs):
+                    continue
+                g = tuple(x if x is not None else _zeros(rec, k, diff) for k, x in enumerate(gs))
+            in_ids = rec.in_ids
+            needs = tuple(i in reach for i in in_ids)
+            op = rec.op
+            xs = rec.inputs
+            ys = rec.outputs
+            if not diff:
+                xs = tuple(None if x is None else x._np for x in xs) if xs is not None else (None,) * len(in_ids)
+                if ys is not None:
+                    ys = ys[0]._np if len(ys) == 1 else tuple(y._np for y in ys)
+            else:
+                if xs is None:
+                    xs = (None,) * len(in_ids)
+                if ys is not None:
+                    ys = ys[0] if len(ys) == 1 else ys
+            in_grads = op.vjp(K, g, xs, ys, rec.shapes, rec.attrs, needs)
+            for iid, need, gi in zip(in_ids, needs, in_grads):
+                if need and gi is not None:
+                    _accumulate(grads, iid, gi, diff)
+        results = []
+        for s in flat_sources:
+            g = grads.get(s._id) if s._id else None
+            if g is None:
+                if unconnected is UnconnectedGradients.ZERO:
+                    v = s._value if isinstance(s, Variable) else s
+                    g = np.zeros_like(v._np)
+                    results.append(wrap(g))
+                else:
+                    results.append(None)
+                continue
+            if s.dtype.is_integer or s.dtype.is_bool:
+                results.append(None)
+                continue
+            results.append(g if diff else wrap(np.asarray(g) if not isinstance(g, np.ndarray) else g))
+        return nest.pack_sequence_as(sources, results)
+
+    def jacobian(self, target: Any, sources: Any, unconnected_gradients: Any = UnconnectedGradients.NONE,
+                 parallel_iterations: Any = None, experimental_use_pfor: bool = True) -> Any:
+        """Full Jacobian: shape ``target.shape + source.shape`` per source."""
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set "
+                               "of gradients (or jacobians)")
+        target = core.convert_to_tensor(target)
+        flat_sources = nest.flatten(sources)
+        n = int(np.prod(target._np.shape, dtype=np.int64))
+        rows: list[list] = [[] for _ in flat_sources]
+        for i in range(n):
+            og = np.zeros(n, dtype=target._np.dtype)
+            og[i] = 1
+            gs = self._gradient(target, flat_sources, wrap(og.reshape(target._np.shape)), unconnected_gradients)
+            for k, g in enumerate(gs):
+                rows[k].append(g)
+        out = []
+        for k, s in enumerate(flat_sources):
+            sshape = tuple(s.shape)
+            if all(g is None for g in rows[k]) and n:
+                out.append(None)
+                continue
+            stacked = [np.zeros(sshape, s.dtype.as_numpy_dtype) if g is None else np.asarray(g._np) for g in rows[k]]
+            arr = np.stack(stacked) if stacked else np.zeros((0,) + sshape, s.dtype.as_numpy_dtype)
+            out.append(wrap(arr.reshape(tuple(target._np.shape) + sshape)))
+        if not self._persistent:
+            self._used = True
+            self._records = []
+        return nest.pack_sequence_as(sources, out)
+
+    def batch_jacobian(self, target: Any, source: Any, unconnected_gradients: Any = UnconnectedGradients.NONE,
+                       parallel_iterations: Any = None, experimental_use_pfor: bool = True) -> Any:
+        """Per-example Jacobian: ``[b, *target.shape[1:], *source.shape[1:]]``."""
+        if self._used and not self._persistent:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set "
+                               "of gradients (or jacobians)")
+        target = core.convert_to_tensor(target)
+        tshape = tuple(target._np.shape)
+        sshape = tuple(source.shape)
+        if not tshape or not sshape or tshape[0] != sshape[0]:
+            raise ValueError(f"Need first dimension of target shape ({tshape}) and source shape ({sshape}) to match.")
+        b = tshape[0]
+        m = int(np.prod(tshape[1:], dtype=np.int64))
+        cols = []
+        for j in range(m):
+            og = np.zeros((b, m), dtype=target._np.dtype)
+            og[:, j] = 1
+            g = self._gradient(target, source, wrap(og.reshape(tshape)), unconnected_gradients)
+            cols.append(np.zeros(sshape, source.dtype.as_numpy_dtype) if g is None else np.asarray(g._np))
+        if not self._persistent:
+            self._used = True
+            self._records = []
+        arr = np.stack(cols, axis=1) if cols else np.zeros((b, 0) + sshape[1:], source.dtype.as_numpy_dtype)
+        return wrap(arr.reshape((b,) + tshape[1:] + sshape[1:]))
+
+
+def _zeros(rec: Any, k: int, diff: bool) -> Any:
+    o = rec.outputs[k] if rec.outputs is not None else None
+    raise_if = o is None
+    if raise_if:
+        raise RuntimeError(f"op {rec.op.name} needs save_output=True for multi-output gradients")
+    z = np.zeros_like(o._np)
+    return wrap(z) if diff else z
+
+
+def _accumulate(grads: dict, key: int, g: Any, diff: bool) -> None:
+    prev = grads.get(key)
+    if prev is None:
+        grads[key] = g
+    elif diff:
+        grads[key] = DIFF.AddV2(prev, g)
+    else:
+        grads[key] = prev + g

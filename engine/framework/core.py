@@ -1,0 +1,446 @@
+"""The engine's heart: ``Tensor``, the op registry and the single ``execute`` path.
+
+Every op is an :class:`OpDef` in one table: a numpy ``forward`` kernel and a
+``vjp`` rule.  ``execute`` runs the kernel, and only when a tape or a tracer is
+active does it record the op (one module-global check on the hot path).
+
+vjp rules are written once against a kernel namespace ``K`` whose attributes
+are the registered op names: :data:`RAW` calls the numpy kernels directly (fast
+first-order gradients), :data:`DIFF` calls ``execute`` (so a gradient is itself
+recorded, which gives higher-order gradients and lets ``function`` trace the
+backward pass).  Signature::
+
+    vjp(K, g, xs, y, shapes, attrs, needs) -> sequence of input grads (or None)
+
+``g`` is the output gradient (a tuple for multi-output ops), ``xs`` the saved
+inputs (``None`` where the op does not save them), ``y`` the saved output(s),
+``shapes`` the input shapes and ``needs`` the needs-input-grad mask.
+"""
+from __future__ import annotations
+
+import itertools
+import numbers
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import dtypes as _dt
+from .errors import InvalidArgumentError
+from .tensor_shape import TensorShape
+
+_next_id = itertools.count(1).__next__
+
+# --------------------------------------------------------------------------
+# Recording state (module globals: read on every op, so kept flat).
+_tapes: list = []          # tapes currently recording, innermost last
+_tracer = None             # the active function tracer, if any
+_active = False            # _tapes or _tracer: the one check on the hot path
+
+
+def _refresh_active() -> None:
+    global _active
+    _active = bool(_tapes) or _tracer is not None
+
+
+def push_tape(tape: Any) -> None:
+    _tapes.append(tape)
+    _refresh_active()
+
+
+def pop_tape(tape: Any) -> None:
+    if tape in _tapes:
+        _tapes.remove(tape)
+    _refresh_active()
+
+
+def set_tracer(tracer: Any) -> Any:
+    """Install ``tracer`` (or None); returns the previous one."""
+    global _tracer
+    prev, _tracer = _tracer, tracer
+    _refresh_active()
+    return prev
+
+
+def get_tracer() -> Any:
+    return _tracer
+
+
+def recording_tapes() -> list:
+    return [t for t in _tapes if t._recording]
+
+
+# --------------------------------------------------------------------------
+class Tensor:
+    """An immutable n-dimensional array (an eager ``tf.Tensor``)."""
+
+    __slots__ = ("_np", "_id", "_tapes", "_keras_mask", "_keras_logits",
+                 "_keras_history", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, value: Any, dtype: Any = None) -> None:
+        arr = convert_to_tensor(value, dtype)._np
+        self._np = arr
+        self._id = 0
+        self._tapes = None
+
+    # -- attributes ---------------------------------------------------------
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape(self._np.shape)
+
+    def get_shape(self) -> TensorShape:
+        return TensorShape(self._np.shape)
+
+    def set_shape(self, shape: Any) -> None:
+        if not TensorShape(self._np.shape).is_compatible_with(TensorShape(shape)):
+            raise ValueError(f"Tensor's shape {tuple(self._np.shape)} is not compatible "
+                             f"with supplied shape {tuple(shape)}.")
+
+    @property
+    def dtype(self) -> _dt.DType:
+        return _dt.from_numpy(self._np.dtype)
+
+    @property
+    def ndim(self) -> int:
+        return self._np.ndim
+
+    @property
+    def device(self) -> str:
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    def numpy(self) -> Any:
+        """A numpy copy of the value (a numpy scalar for rank 0)."""
+        a = self._np
+        return a.copy() if isinstance(a, np.ndarray) and a.ndim else a[()] if isinstance(a, np.ndarray) else a
+
+    def ref(self) -> "_TensorRef":
+        return _TensorRef(self)
+
+    experimental_ref = ref
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        a = np.asarray(self._np)
+        return a.astype(dtype) if dtype is not None else a
+
+    def __len__(self) -> int:
+        if self._np.ndim == 0:
+            raise TypeError("Scalar tensor has no `len()`")
+        return self._np.shape[0]
+
+    def __iter__(self):
+        if self._np.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        from ..ops import array_ops
+        return iter(array_ops.unstack(self))
+
+    def __bool__(self) -> bool:
+        if _tracer is not None:
+            _tracer.on_python_bool(self)
+        return bool(self._np)
+
+    def __float__(self) -> float:
+        return float(self._np)
+
+    def __int__(self) -> int:
+        return int(self._np)
+
+    def __index__(self) -> int:
+        return int(self._np.__index__()) if hasattr(self._np, "__index__") else int(self._np)
+
+    def __complex__(self) -> complex:
+        return complex(self._np)
+
+    __hash__ = None  # like TF: use ``t.ref()`` as a dict key
+
+    def __repr__(self) -> str:
+        a = np.asarray(self._np)
+        body = np.array2string(a, separator=", ", prefix="numpy=") if a.ndim else repr(a[()])
+        if a.ndim:
+            body = "array(" + body + (f", dtype={a.dtype})" if a.dtype not in (np.float64, np.int64, np.bool_) else ")")
+            nl = "\n" if a.ndim > 1 else ""
+            return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={nl}{body}>"
+        return f"<tf.Tensor: shape=(), dtype={self.dtype.name}, numpy={a[()]!s}>"
+
+    def __str__(self) -> str:
+        a = np.asarray(self._np)
+        body = str(a[()]) if a.ndim == 0 else str(a)
+        sep = "\n" if a.ndim > 1 else ""
+        return f"tf.Tensor({sep}{body}, shape={self.shape}, dtype={self.dtype.name})"
+
+    def __reduce__(self):
+        return (constant_from_numpy, (np.asarray(self._np),))
+
+    def __deepcopy__(self, memo: dict) -> "Tensor":
+        return wrap(np.array(self._np, copy=True))
+
+    def __copy__(self) -> "Tensor":
+        return self
+
+
+class _TensorRef:
+    """Hashable reference to a tensor (``Tensor.ref()``)."""
+
+    __slots__ = ("_t",)
+
+    def __init__(self, t: Tensor) -> None:
+        self._t = t
+
+    def deref(self) -> Tensor:
+        return self._t
+
+    def __hash__(self) -> int:
+        return id(self._t)
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, _TensorRef) and other._t is self._t
+
+
+def wrap(arr: Any) -> Tensor:
+    """Wrap a numpy array (or numpy scalar) as an untracked Tensor, no copy."""
+    t = object.__new__(Tensor)
+    t._np = arr
+    t._id = 0
+    t._tapes = None
+    return t
+
+
+def constant_from_numpy(arr: np.ndarray) -> Tensor:
+    return wrap(arr)
+
+
+# --------------------------------------------------------------------------
+# Conversion
+_PY_DEFAULTS = {float: np.float32, int: np.int32, bool: np.bool_, complex: np.complex128}
+
+
+def _py_to_numpy(value: Any, npdtype: Any) -> np.ndarray:
+    """Convert Python values (scalars, nested lists) like ``tf.constant`` does."""
+    if npdtype is not None:
+        arr = np.asarray(value)
+        if arr.dtype.kind == "O":
+            arr = np.asarray(_deep_numpy(value))
+        target = np.dtype(npdtype)
+        if arr.dtype.kind in "fc" and target.kind in "iub":
+            if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {_dt.as_dtype(target).name}")
+        if target.kind in "iu" and arr.dtype.kind in "iu" and arr.size:
+            info = np.iinfo(target)
+            if arr.min() < info.min or arr.max() > info.max:
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {_dt.as_dtype(target).name}")
+        return arr.astype(target, copy=False)
+    arr = np.asarray(value)
+    if arr.dtype.kind == "O":
+        arr = np.asarray(_deep_numpy(value))
+    k = arr.dtype.kind
+    if k == "f":
+        return arr.astype(np.float32) if arr.dtype == np.float64 and not isinstance(value, (np.ndarray, np.generic)) else arr
+    if k in "iu" and not isinstance(value, (np.ndarray, np.generic)):
+        if arr.size and (arr.max() > 2**31 - 1 or arr.min() < -2**31):
+            return arr.astype(np.int64)
+        return arr.astype(np.int32)
+    return arr
+
+
+def _deep_numpy(value: Any) -> Any:
+    if isinstance(value, Tensor):
+        return value._np
+    if hasattr(type(value), "_as_tensor"):
+        return value._as_tensor()._np
+    if isinstance(value, (list, tuple)):
+        return [_deep_numpy(v) for v in value]
+    return value
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
+                      name: str | None = None) -> Tensor:
+    """Convert ``value`` (Tensor, Variable, numpy array, Python value) to a Tensor."""
+    if type(value) is Tensor:
+        if dtype is not None and value._np.dtype != _dt.as_dtype(dtype)._np:
+            raise ValueError(f"Tensor conversion requested dtype {_dt.as_dtype(dtype).name} "
+                             f"for Tensor with dtype {value.dtype.name}: {value!r}")
+        return value
+    conv = getattr(type(value), "_as_tensor", None)
+    if conv is not None:
+        t = conv(value)
+        if dtype is not None and t._np.dtype != _dt.as_dtype(dtype)._np:
+            raise ValueError(f"Tensor conversion requested dtype {_dt.as_dtype(dtype).name} "
+                             f"for Tensor with dtype {t.dtype.name}")
+        return t
+    if isinstance(value, Tensor):  # subclasses
+        return value
+    npd = _dt.as_dtype(dtype)._np if dtype is not None else None
+    if npd is None and dtype_hint is not None and not isinstance(value, (np.ndarray, np.generic)):
+        hint = _dt.as_dtype(dtype_hint)._np
+        try:
+            return wrap(_py_to_numpy(value, hint))
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, (np.ndarray, np.generic)) and npd is not None:
+        if value.dtype.kind in "fc" and npd.kind in "iub" and value.dtype.kind != npd.kind:
+            raise TypeError(f"Cannot convert array of dtype {value.dtype} to EagerTensor of dtype {_dt.as_dtype(npd).name}")
+        return wrap(np.asarray(value).astype(npd, copy=True))
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "SUO":
+            return wrap(value.astype(object))
+        return wrap(value.copy())
+    if isinstance(value, np.generic):
+        return wrap(np.asarray(value))
+    if isinstance(value, str) or (isinstance(value, (list, tuple)) and value and isinstance(_first_leaf(value), (str, bytes))):
+        return wrap(np.asarray(value, dtype=object))
+    return wrap(_py_to_numpy(value, npd))
+
+
+def _first_leaf(value: Any) -> Any:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return value
+
+
+def is_tensor(x: Any) -> bool:
+    return isinstance(x, Tensor) or hasattr(type(x), "_as_tensor")
+
+
+# --------------------------------------------------------------------------
+# Op registry
+class OpDef:
+    """One op: a numpy forward kernel, a vjp rule and what backward must save."""
+
+    __slots__ = ("name", "forward", "vjp", "n_out", "save_inputs", "save_output")
+
+    def __init__(self, name: str, forward: Callable, vjp: Callable | None,
+                 n_out: int, save_inputs: Any, save_output: bool) -> None:
+        self.name = name
+        self.forward = forward
+        self.vjp = vjp
+        self.n_out = n_out
+        self.save_inputs = save_inputs
+        self.save_output = save_output
+
+    def __repr__(self) -> str:
+        return f"<OpDef {self.name}>"
+
+
+OPS: dict[str, OpDef] = {}
+
+
+class _Kernels:
+    """Namespace of kernels by op name (``K.MatMul(a, b, ...)``)."""
+
+
+RAW = _Kernels()
+DIFF = _Kernels()
+
+
+def _diff_kernel(op: OpDef) -> Callable:
+    def run(*args: Any, **attrs: Any) -> Any:
+        ref = None
+        for a in args:
+            if type(a) is Tensor:
+                ref = a._np.dtype
+                break
+        ins = tuple(a if type(a) is Tensor else
+                    wrap(np.asarray(a, dtype=ref) if (ref is not None and isinstance(a, (float, int)) and not isinstance(a, bool)) else np.asarray(a))
+                    for a in args)
+        return execute(op, ins, attrs)
+    run.__name__ = op.name
+    return run
+
+
+def register_op(name: str, forward: Callable, vjp: Callable | None = None, *,
+                n_out: int = 1, save_inputs: Any = True,
+                save_output: bool = False) -> OpDef:
+    """Add an op to the table. ``save_inputs``: True, False or a tuple of indices."""
+    if name in OPS:
+        raise ValueError(f"op {name!r} is already registered")
+    op = OpDef(name, forward, vjp, n_out, save_inputs, save_output)
+    OPS[name] = op
+    setattr(RAW, name, forward)
+    setattr(DIFF, name, _diff_kernel(op))
+    return op
+
+
+def _op_error(op: OpDef, inputs: Sequence[Tensor], exc: Exception) -> InvalidArgumentError:
+    shapes = ", ".join(f"{tuple(t._np.shape)} {t._np.dtype}" for t in inputs)
+    return InvalidArgumentError(None, op.name, f"{exc} (inputs: {shapes}) [Op:{op.name}]")
+
+
+def execute(op: OpDef, inputs: tuple, attrs: dict) -> Any:
+    """Run ``op`` on Tensors ``inputs``; record it if a tape/tracer is active."""
+    try:
+        out = op.forward(*[t._np for t in inputs], **attrs)
+    except (ValueError, IndexError, np.linalg.LinAlgError) as e:
+        if isinstance(e, InvalidArgumentError):
+            raise
+        raise _op_error(op, inputs, e) from None
+    if op.n_out == 1:
+        res = wrap(out)
+        if _active:
+            _record(op, inputs, (res,), attrs)
+        return res
+    res = tuple(wrap(o) for o in out)
+    if _active:
+        _record(op, inputs, res, attrs)
+    return res
+
+
+class Record:
+    """One recorded op on a tape (class-free data, no closure)."""
+
+    __slots__ = ("op", "inputs", "outputs", "attrs", "in_ids", "out_ids", "shapes")
+
+
+def _record(op: OpDef, inputs: tuple, outputs: tuple, attrs: dict) -> None:
+    tapes = None
+    if op.vjp is not None:
+        for t in inputs:
+            tp = t._tapes
+            if tp is not None:
+                for tape in tp:
+                    if tape._recording:
+                        if tapes is None:
+                            tapes = [tape]
+                        elif tape not in tapes:
+                            tapes.append(tape)
+    if tapes is not None:
+        tapes = tuple(tapes)
+        out_ids = []
+        for o in outputs:
+            if o._np.dtype.kind in "fc":
+                o._id = _next_id()
+                o._tapes = tapes
+                out_ids.append(o._id)
+            else:
+                out_ids.append(0)
+        rec = Record()
+        rec.op = op
+        si = op.save_inputs
+        if si is True:
+            rec.inputs = inputs
+        elif si is False:
+            rec.inputs = None
+        else:
+            rec.inputs = tuple(t if i in si else None for i, t in enumerate(inputs))
+        rec.outputs = outputs if (op.save_output or op.n_out > 1) else None
+        rec.attrs = attrs
+        rec.in_ids = tuple(t._id for t in inputs)
+        rec.out_ids = tuple(out_ids)
+        rec.shapes = tuple(t._np.shape for t in inputs)
+        for tape in tapes:
+            tape._records.append(rec)
+    if _tracer is not None:
+        _tracer.record(op, inputs, outputs, attrs)
+
+
+def watch(tensor: Tensor, tape: Any) -> None:
+    """Mark ``tensor`` as watched by ``tape`` (gives it an id if it has none)."""
+    if not tensor._id:
+        tensor._id = _next_id()
+    tp = tensor._tapes
+    if tp is None:
+        tensor._tapes = (tape,)
+    elif tape not in tp:
+        tensor._tapes = tuple(x for x in tp if x._recording or x is tape) + ((tape,) if tape not in tp else ())
+
+
+def new_id() -> int:
+    return _next_id()

@@ -1,0 +1,245 @@
+"""``tf.function``: trace Python into a FuncGraph once per input signature, then replay.
+
+Cache key: the nested structure of the arguments, ``(shape, dtype)`` of every
+tensor / numpy array, and the value of every other Python argument.  With an
+``input_signature`` the arguments are checked against it (``None`` dims accept
+any size) — a new concrete shape is traced internally for it.  Python side
+effects therefore run only when a trace happens.  While a GradientTape outside
+the function is recording, the call runs eagerly so the tape sees every op.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+import numpy as np
+
+from ..framework import core, dtypes, nest
+from ..framework.core import Tensor, wrap
+from ..framework.tensor_shape import TensorShape
+from ..framework.variables import Variable
+from .graph import FuncGraph, Tracer
+
+RUN_EAGERLY = [False]
+
+
+class TensorSpec:
+    """Describes a tensor argument: shape (``None`` = any size) and dtype."""
+
+    def __init__(self, shape: Any = None, dtype: Any = dtypes.float32, name: str | None = None) -> None:
+        self.shape = TensorShape(shape) if shape is not None else None
+        self.dtype = dtypes.as_dtype(dtype)
+        self.name = name
+
+    def is_compatible_with(self, value: Any) -> bool:
+        if isinstance(value, TensorSpec):
+            shape, dt = value.shape, value.dtype
+        else:
+            t = core.convert_to_tensor(value)
+            shape, dt = t.shape, t.dtype
+        if dt != self.dtype:
+            return False
+        return self.shape is None or (shape is not None and self.shape.is_compatible_with(shape))
+
+    @classmethod
+    def from_tensor(cls, tensor: Any, name: str | None = None) -> "TensorSpec":
+        t = core.convert_to_tensor(tensor)
+        return cls(t.shape, t.dtype, name)
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, TensorSpec) and self.shape == other.shape and self.dtype == other.dtype
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.shape) if self.shape is not None else None, self.dtype))
+
+    def __repr__(self) -> str:
+        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
+
+
+def _is_tensorlike(x: Any) -> bool:
+    return type(x) is Tensor or isinstance(x, (Tensor, np.ndarray))
+
+
+class ConcreteFunction:
+    """One trace: its graph, signature and outputs structure; callable."""
+
+    def __init__(self, graph: FuncGraph, structured_inputs: Any, structured_outputs: Any,
+                 out_template: Any) -> None:
+        self.graph = graph
+        self.structured_input_signature = structured_inputs
+        self.structured_outputs = structured_outputs
+        self._out_template = out_template
+
+    @property
+    def variables(self) -> list:
+        return list(self.graph.variables)
+
+    @property
+    def trainable_variables(self) -> list:
+        return [v for v in self.graph.variables if v.trainable]
+
+    def _run_flat(self, arrays: list) -> Any:
+        outs = self.graph.run(arrays)
+        return nest.pack_sequence_as(self._out_template, [
+            wrap(o) if isinstance(o, (np.ndarray, np.generic)) and m else o
+            for o, m in zip(outs, self._out_is_tensor)])
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        flat = [a for a in nest.flatten((args, kwargs)) if _is_tensorlike(a) or isinstance(a, Variable)]
+        arrays = [core.convert_to_tensor(a)._np for a in flat if not isinstance(a, Variable)]
+        return self._run_flat(arrays)
+
+
+class Function:
+    """A Python callable traced on first use per signature (``tf.function``)."""
+
+    def __init__(self, python_function: Callable, input_signature: Any = None,
+                 autograph: bool = True, jit_compile: Any = None, reduce_retracing: bool = False,
+                 name: str | None = None) -> None:
+        self.python_function = python_function
+        self.input_signature = list(input_signature) if input_signature is not None else None
+        self._name = name or getattr(python_function, "__name__", "function")
+        self._cache: dict = {}
+        self._trace_count = 0
+        functools.update_wrapper(self, python_function)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        # One Function per instance (method), cached on the instance.
+        key = "_tf_function_" + self._name + "_" + str(id(self))
+        bound = instance.__dict__.get(key) if hasattr(instance, "__dict__") else None
+        if bound is None:
+            bound = Function(self.python_function.__get__(instance, owner), self.input_signature,
+                             name=self._name)
+            try:
+                instance.__dict__[key] = bound
+            except (AttributeError, TypeError):
+                pass
+        return bound
+
+    def experimental_get_tracing_count(self) -> int:
+        return self._trace_count
+
+    # -- keys ------------------------------------------------------------------
+    def _check_signature(self, args: tuple, kwargs: dict) -> None:
+        if self.input_signature is None:
+            return
+        if kwargs:
+            raise TypeError(f"{self._name}: keyword arguments are not supported with an input_signature")
+        flat_spec = nest.flatten(self.input_signature)
+        flat_args = nest.flatten(list(args))
+        if len(flat_args) != len(flat_spec):
+            raise TypeError(f"{self._name}: expected {len(flat_spec)} arguments matching input_signature "
+                            f"{self.input_signature}, got {len(flat_args)}")
+        for a, spec in zip(flat_args, flat_spec):
+            t = core.convert_to_tensor(a, dtype=spec.dtype) if not isinstance(a, (Tensor, Variable)) else a
+            if not spec.is_compatible_with(t):
+                raise TypeError(
+                    f"Binding inputs to tf.function failed due to `Can not cast {TensorSpec.from_tensor(t)} "
+                    f"to {spec}`. Received args: {args} and kwargs: {kwargs} for signature: "
+                    f"{self.input_signature}.")
+
+    @staticmethod
+    def _key(args: tuple, kwargs: dict) -> Any:
+        parts = []
+        for a in nest.flatten((args, kwargs)):
+            if type(a) is Tensor or isinstance(a, Tensor):
+                parts.append(("T", a._np.shape, a._np.dtype.str))
+            elif isinstance(a, np.ndarray):
+                parts.append(("T", a.shape, a.dtype.str))
+            elif isinstance(a, Variable):
+                parts.append(("V", id(a)))
+            else:
+                try:
+                    hash(a)
+                    parts.append(("P", type(a).__name__, a))
+                except TypeError:
+                    parts.append(("O", id(a)))
+        struct = nest.map_structure(lambda _: 0, (args, kwargs))
+        return (repr(struct), tuple(parts))
+
+    # -- call ------------------------------------------------------------------
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if RUN_EAGERLY[0] or core._tracer is not None or core.recording_tapes():
+            return self.python_function(*args, **kwargs)
+        self._check_signature(args, kwargs)
+        key = self._key(args, kwargs)
+        cf = self._cache.get(key)
+        if cf is None:
+            return self._trace(key, args, kwargs, return_result=True)
+        arrays = [a._np if isinstance(a, Tensor) else a
+                  for a in nest.flatten((args, kwargs)) if isinstance(a, (Tensor, np.ndarray))]
+        return cf._run_flat(arrays)
+
+    def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
+        """Trace (if needed) for these arguments or TensorSpecs and return the trace."""
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(self.input_signature)
+        args, kwargs = nest.map_structure(_spec_to_example, (args, kwargs))
+        key = self._key(args, kwargs)
+        if key not in self._cache:
+            self._trace(key, args, kwargs, return_result=False)
+        return self._cache[key]
+
+    def _trace(self, key: Any, args: tuple, kwargs: dict, return_result: bool) -> Any:
+        graph = FuncGraph(self._name)
+        tracer = Tracer(graph)
+        flat = nest.flatten((args, kwargs))
+        new_flat = []
+        for a in flat:
+            if isinstance(a, (Tensor, np.ndarray)):
+                t = wrap(a._np if isinstance(a, Tensor) else a)
+                tracer.add_input(t)
+                new_flat.append(t)
+            else:
+                new_flat.append(a)
+        targs, tkwargs = nest.pack_sequence_as((args, kwargs), new_flat)
+        prev = core.set_tracer(tracer)
+        try:
+            result = self.python_function(*targs, **tkwargs)
+        finally:
+            core.set_tracer(prev)
+        self._trace_count += 1
+        flat_out = nest.flatten(result)
+        out_is_tensor = []
+        for o in flat_out:
+            if isinstance(o, Variable):
+                o = o._value
+            if isinstance(o, Tensor):
+                graph.output_slots.append(tracer.output_slot(o))
+                out_is_tensor.append(True)
+            else:
+                graph.output_slots.append(("const", o))
+                out_is_tensor.append(False)
+        graph.finalize()
+        specs = nest.map_structure(lambda a: TensorSpec.from_tensor(a) if isinstance(a, (Tensor, np.ndarray)) else a,
+                                   (targs, tkwargs))
+        cf = ConcreteFunction(graph, specs, result, result)
+        cf._out_is_tensor = out_is_tensor
+        self._cache[key] = cf
+        return result if return_result else cf
+
+
+def _spec_to_example(a: Any) -> Any:
+    if isinstance(a, TensorSpec):
+        shape = [1 if d is None else d for d in (a.shape or ())]
+        return wrap(np.zeros(shape, dtype=a.dtype._np))
+    return a
+
+
+def function(func: Callable | None = None, input_signature: Any = None, autograph: bool = True,
+             jit_compile: Any = None, reduce_retracing: bool = False,
+             experimental_implements: Any = None, experimental_autograph_options: Any = None,
+             experimental_attributes: Any = None, experimental_relax_shapes: Any = None,
+             experimental_compile: Any = None, experimental_follow_type_hints: Any = None,
+             name: str | None = None) -> Any:
+    """Decorator: trace ``func`` into a replayable graph (``tf.function``)."""
+    def deco(f: Callable) -> Function:
+        return Function(f, input_signature=input_signature, autograph=autograph,
+                        jit_compile=jit_compile, reduce_retracing=reduce_retracing, name=name)
+    return deco(func) if func is not None else deco

@@ -1,0 +1,2 @@
+"""``tf.nn``."""
+from .ops.nn_ops import *  # noqa: F401,F403

@@ -1,0 +1,88 @@
+"""Argument conversion shared by the public op wrappers (the eager hot path)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..framework import core
+from ..framework.core import OPS, Tensor, convert_to_tensor, execute
+from ..framework.errors import InvalidArgumentError
+
+_KIND_WORD = {"f": "float", "i": "int32", "u": "uint8", "b": "bool", "c": "complex", "O": "string"}
+
+
+def tensor(x: Any, dtype: Any = None) -> Tensor:
+    """Fast ``convert_to_tensor`` for op inputs."""
+    if type(x) is Tensor and dtype is None:
+        return x
+    return convert_to_tensor(x, dtype)
+
+
+def binary_args(op_name: str, x: Any, y: Any) -> tuple:
+    """Convert a binary op's operands like TF: Python values take the other's dtype."""
+    tx = type(x) is Tensor
+    ty = type(y) is Tensor
+    if not tx:
+        if ty or hasattr(type(y), "_as_tensor"):
+            y = convert_to_tensor(y)
+            x = _like(x, y)
+        else:
+            x = convert_to_tensor(x)
+            y = _like(y, x)
+    elif not ty:
+        y = _like(y, x)
+    if x._np.dtype != y._np.dtype:
+        raise InvalidArgumentError(
+            None, op_name,
+            f"cannot compute {op_name} as input #1(zero-based) was expected to be a "
+            f"{x.dtype.name} tensor but is a {y.dtype.name} tensor [Op:{op_name}] name: ")
+    return x, y
+
+
+def _like(v: Any, ref: Tensor) -> Tensor:
+    if type(v) is Tensor or hasattr(type(v), "_as_tensor"):
+        return convert_to_tensor(v)
+    if isinstance(v, np.ndarray) and v.dtype != ref._np.dtype and v.dtype.kind == ref._np.dtype.kind:
+        return core.wrap(v.astype(ref._np.dtype))
+    try:
+        return convert_to_tensor(v, ref.dtype)
+    except (TypeError, ValueError):
+        return convert_to_tensor(v)
+
+
+def run_binary(name: str, x: Any, y: Any) -> Tensor:
+    x, y = binary_args(name, x, y)
+    return execute(OPS[name], (x, y), {})
+
+
+def run_unary(name: str, x: Any, **attrs: Any) -> Tensor:
+    if type(x) is not Tensor:
+        x = convert_to_tensor(x)
+    return execute(OPS[name], (x,), attrs)
+
+
+def require_float(name: str, x: Tensor) -> None:
+    if x._np.dtype.kind not in "fc":
+        raise InvalidArgumentError(
+            None, name,
+            f"Value for attr 'T' of {x.dtype.name} is not in the list of allowed values: "
+            f"bfloat16, half, float, double, complex64, complex128 [Op:{name}]")
+
+
+def normalize_axis(axis: Any, ndim: int, op_name: str = "") -> Any:
+    """TF-style axis argument (int, list, tensor, negative) → tuple of ints or None."""
+    if axis is None:
+        return None
+    if isinstance(axis, Tensor):
+        axis = axis._np.tolist()
+    if isinstance(axis, (list, tuple, np.ndarray)):
+        axes = [int(a) for a in np.asarray(axis).reshape(-1)]
+    else:
+        axes = [int(axis)]
+    out = []
+    for a in axes:
+        if a < -ndim or a >= max(ndim, 1):
+            raise InvalidArgumentError(None, op_name, f"Invalid reduction dimension ({a} for input with {ndim} dimension(s)) [Op:{op_name}]")
+        out.append(a % ndim if ndim else 0)
+    return tuple(out)

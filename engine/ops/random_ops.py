@@ -1,0 +1,4 @@
+"""``tf.random``: seeded random ops."""
+from __future__ import annotations
+
+__all__: list = []
