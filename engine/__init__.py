@@ -19,7 +19,9 @@ from .ops.api import *  # noqa: F401,F403
 from .autodiff.tape import GradientTape, UnconnectedGradients
 from .autodiff.custom_gradient import custom_gradient, stop_gradient_ as _sg  # noqa: F401
 from .function.function import function, TensorSpec
-from . import math, nn, random, config, dtypes, autodiff
+from .misc_api import *  # noqa: F401,F403
+from .module import Module
+from . import math, nn, random, config, dtypes, autodiff, data
 
 __version__ = "0.1.0"
 newaxis = None

@@ -40,17 +40,17 @@ def custom_gradient(f: Callable | None = None) -> Callable:
                   for a in nest.flatten(args) if isinstance(a, (Tensor, Variable, np.ndarray, float, int))]
         accessed: list = []
         _vars._var_watchers.append(accessed)
-        for tp in tapes:
-            tp._recording = False
+        # f runs recorded, as in TF: tensors that grad_fn closes over stay
+        # differentiable, so a higher-order tape sees through grad_fn.
         try:
             result, grad_fn = f(*args, **kwargs)
         finally:
-            for tp in tapes:
-                tp._recording = True
             _vars._var_watchers.remove(accessed)
+        flat_args = nest.flatten((args, kwargs))
         variables = []
         for v in accessed:
-            if v.trainable and all(v is not w for w in variables):
+            if (v.trainable and all(v is not w for w in variables)
+                    and all(v is not a for a in flat_args)):  # variables passed as inputs are inputs
                 variables.append(v)
         flat_res = nest.flatten(result)
         # Fresh output tensors (so the tape can mark them without touching f's).

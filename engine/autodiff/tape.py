@@ -32,8 +32,9 @@ class GradientTape:
         self._watch_accessed = watch_accessed_variables
         self._records: list = []
         self._recording = False
-        self._used = False
+        self._used = not persistent   # TF: gradient() on a never-entered tape raises
         self._watched_var_ids: set = set()
+        self._watched_ids: set = set()  # ids of tensors/variables watched since the last reset
         self._variables: dict = {}
 
     # -- context ------------------------------------------------------------------
@@ -64,6 +65,7 @@ class GradientTape:
         """Clear everything recorded (and watched) so far."""
         self._records = []
         self._watched_var_ids = set()
+        self._watched_ids = set()
         self._variables = {}
 
     def watch(self, tensor: Any) -> None:
@@ -77,15 +79,17 @@ class GradientTape:
                 if t._np.dtype.kind not in "fc":
                     continue  # TF: only floating tensors can be watched
                 core.watch(t, self)
+                self._watched_ids.add(t._id)
             else:
                 raise ValueError(f"Passed in object {t!r} of type {type(t).__name__!r}, not tf.Tensor or tf.Variable.")
 
     def _note_variable(self, var: Variable) -> None:
         self._variables.setdefault(var._id, var)
+        self._watched_ids.add(var._id)
 
     def watched_variables(self) -> tuple:
-        """The variables accessed (or explicitly watched) while recording."""
-        return tuple(self._variables.values())
+        """The variables accessed (or explicitly watched) while recording, in creation order (as TF)."""
+        return tuple(v for _, v in sorted(self._variables.items(), key=lambda kv: kv[0]))
 
     # -- gradients ------------------------------------------------------------------
     def gradient(self, target: Any, sources: Any, output_gradients: Any = None,
@@ -119,7 +123,20 @@ class GradientTape:
         diff = (self._recording or core._tracer is not None
                 or any(t._recording and t is not self for t in core._tapes))
         K = DIFF if diff else RAW
-        source_ids = {s._id for s in flat_sources if s._id}
+        # A source counts only if this tape watches it (explicitly or as an accessed
+        # variable) or one of its records produced it: TF gives None otherwise.
+        watched = self._watched_ids
+        source_ids = set()
+        pending = set()
+        for s in flat_sources:
+            i = s._id
+            if i:
+                (source_ids if i in watched else pending).add(i)
+        if pending:
+            for rec in self._records:
+                for o in rec.out_ids:
+                    if o in pending:
+                        source_ids.add(o)
         # Forward prune: ids that depend on a source.
         reach = set(source_ids)
         relevant = []
@@ -152,7 +169,8 @@ class GradientTape:
                 gs = [grads.get(o) if o in source_ids else grads.pop(o, None) for o in out_ids]
                 if all(x is None for x in gs):
                     continue
-                g = tuple(x if x is not None else _zeros(rec, k, diff) for k, x in enumerate(gs))
+                g = (tuple(gs) if getattr(rec.op.vjp, "accepts_none", False) else
+                     tuple(x if x is not None else _zeros(rec, k, diff) for k, x in enumerate(gs)))
             in_ids = rec.in_ids
             needs = tuple(i in reach for i in in_ids)
             op = rec.op
@@ -173,7 +191,7 @@ class GradientTape:
                     _accumulate(grads, iid, gi, diff)
         results = []
         for s in flat_sources:
-            g = grads.get(s._id) if s._id else None
+            g = grads.get(s._id) if s._id in source_ids else None
             if g is None:
                 if unconnected is UnconnectedGradients.ZERO:
                     v = s._value if isinstance(s, Variable) else s

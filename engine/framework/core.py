@@ -153,19 +153,10 @@ class Tensor:
     __hash__ = None  # like TF: use ``t.ref()`` as a dict key
 
     def __repr__(self) -> str:
-        a = np.asarray(self._np)
-        body = np.array2string(a, separator=", ", prefix="numpy=") if a.ndim else repr(a[()])
-        if a.ndim:
-            body = "array(" + body + (f", dtype={a.dtype})" if a.dtype not in (np.float64, np.int64, np.bool_) else ")")
-            nl = "\n" if a.ndim > 1 else ""
-            return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={nl}{body}>"
-        return f"<tf.Tensor: shape=(), dtype={self.dtype.name}, numpy={a[()]!s}>"
+        return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={_numpy_text(self._np, True)}>"
 
     def __str__(self) -> str:
-        a = np.asarray(self._np)
-        body = str(a[()]) if a.ndim == 0 else str(a)
-        sep = "\n" if a.ndim > 1 else ""
-        return f"tf.Tensor({sep}{body}, shape={self.shape}, dtype={self.dtype.name})"
+        return f"tf.Tensor({_numpy_text(self._np, False)}, shape={self.shape}, dtype={self.dtype.name})"
 
     def __reduce__(self):
         return (constant_from_numpy, (np.asarray(self._np),))
@@ -175,6 +166,18 @@ class Tensor:
 
     def __copy__(self) -> "Tensor":
         return self
+
+
+def _numpy_text(a: Any, is_repr: bool) -> str:
+    """The value part of a Tensor's repr/str, as TensorFlow's ``numpy_text``."""
+    a = np.asarray(a)
+    if not is_repr:
+        text = str(a)
+    elif a.ndim == 0 and not isinstance(a[()], bytes):
+        text = repr(a.item())  # TF shows numpy scalars as Python items
+    else:
+        text = repr(a)
+    return "\n" + text if "\n" in text else text
 
 
 class _TensorRef:
@@ -220,13 +223,12 @@ def _py_to_numpy(value: Any, npdtype: Any) -> np.ndarray:
         if arr.dtype.kind == "O":
             arr = np.asarray(_deep_numpy(value))
         target = np.dtype(npdtype)
-        if arr.dtype.kind in "fc" and target.kind in "iub":
-            if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {_dt.as_dtype(target).name}")
-        if target.kind in "iu" and arr.dtype.kind in "iu" and arr.size:
-            info = np.iinfo(target)
-            if arr.min() < info.min or arr.max() > info.max:
-                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {_dt.as_dtype(target).name}")
+        # TF: Python floats never convert to integer/bool dtypes (not even 1.0),
+        # Python ints not to bool; out-of-range ints wrap (C cast) like TF.
+        if arr.size and ((arr.dtype.kind in "fc" and target.kind in "iub") or (arr.dtype.kind in "iu" and target.kind == "b")):
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {_dt.as_dtype(target).name}")
+        if arr.dtype == np.uint64 and target != np.uint64 or arr.dtype.kind == "O":
+            raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
         return arr.astype(target, copy=False)
     arr = np.asarray(value)
     if arr.dtype.kind == "O":
@@ -235,6 +237,8 @@ def _py_to_numpy(value: Any, npdtype: Any) -> np.ndarray:
     if k == "f":
         return arr.astype(np.float32) if arr.dtype == np.float64 and not isinstance(value, (np.ndarray, np.generic)) else arr
     if k in "iu" and not isinstance(value, (np.ndarray, np.generic)):
+        if arr.dtype == np.uint64:
+            raise ValueError("Can't convert Python sequence with out-of-range integer to Tensor.")
         if arr.size and (arr.max() > 2**31 - 1 or arr.min() < -2**31):
             return arr.astype(np.int64)
         return arr.astype(np.int32)
@@ -268,6 +272,9 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
         return t
     if isinstance(value, Tensor):  # subclasses
         return value
+    if value is None:
+        raise ValueError("Attempt to convert a value (None) with an unsupported type "
+                         "(<class 'NoneType'>) to a Tensor.")
     npd = _dt.as_dtype(dtype)._np if dtype is not None else None
     if npd is None and dtype_hint is not None and not isinstance(value, (np.ndarray, np.generic)):
         hint = _dt.as_dtype(dtype_hint)._np
@@ -276,9 +283,7 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
         except (TypeError, ValueError):
             pass
     if isinstance(value, (np.ndarray, np.generic)) and npd is not None:
-        if value.dtype.kind in "fc" and npd.kind in "iub" and value.dtype.kind != npd.kind:
-            raise TypeError(f"Cannot convert array of dtype {value.dtype} to EagerTensor of dtype {_dt.as_dtype(npd).name}")
-        return wrap(np.asarray(value).astype(npd, copy=True))
+        return wrap(np.asarray(value).astype(npd, copy=True))  # TF casts numpy values (C cast)
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "SUO":
             return wrap(value.astype(object))

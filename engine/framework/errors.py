@@ -87,6 +87,10 @@ class UnauthenticatedError(OpError):
     error_code = 16
 
 
+class OperatorNotAllowedInGraphError(TypeError):
+    """A Python operation (e.g. ``bool(tensor)``) that a traced function cannot capture."""
+
+
 def invalid_argument(op_name: str, message: str) -> InvalidArgumentError:
     """Build an InvalidArgumentError formatted like TensorFlow's eager errors."""
     return InvalidArgumentError(None, op_name, f"{{{{function_node __wrapped__{op_name}}}}} {message} [Op:{op_name}]")

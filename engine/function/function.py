@@ -10,6 +10,7 @@ the function is recording, the call runs eagerly so the tape sees every op.
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable
 
 import numpy as np
@@ -57,7 +58,10 @@ class TensorSpec:
 
 
 def _is_tensorlike(x: Any) -> bool:
-    return type(x) is Tensor or isinstance(x, (Tensor, np.ndarray))
+    return type(x) is Tensor or isinstance(x, (Tensor, np.ndarray, np.generic))
+
+
+_PY_NUMBERS = (bool, int, float, complex, np.generic, np.ndarray)
 
 
 class ConcreteFunction:
@@ -90,6 +94,42 @@ class ConcreteFunction:
         return self._run_flat(arrays)
 
 
+def _signature_info(fn: Callable) -> tuple:
+    """(signature, number of positional parameters, has *args) or (None, 0, False)."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None, 0, False
+    kinds = [p.kind for p in sig.parameters.values()]
+    n_pos = sum(k in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                for k in kinds)
+    return sig, n_pos, inspect.Parameter.VAR_POSITIONAL in kinds
+
+
+def _bind_spec(spec: Any, arg: Any, fail: Callable) -> Any:
+    """Convert ``arg`` to match ``spec`` (a TensorSpec or a nest of them); ``fail()`` raises."""
+    if isinstance(spec, TensorSpec):
+        if isinstance(arg, (Tensor, Variable)):
+            t = arg
+        else:
+            try:
+                t = core.convert_to_tensor(arg, dtype=spec.dtype)
+            except (TypeError, ValueError):
+                fail(arg, spec)
+        if not spec.is_compatible_with(t):
+            fail(t, spec)
+        return t
+    if isinstance(spec, dict):
+        if not isinstance(arg, dict) or sorted(arg, key=str) != sorted(spec, key=str):
+            fail(arg, spec)
+        return type(arg)((k, _bind_spec(spec[k], arg[k], fail)) for k in arg)
+    if isinstance(spec, (list, tuple)):
+        if not isinstance(arg, (list, tuple)) or len(arg) != len(spec):
+            fail(arg, spec)
+        return nest._rebuild(arg, [_bind_spec(sp, a, fail) for sp, a in zip(spec, arg)])
+    return arg
+
+
 class Function:
     """A Python callable traced on first use per signature (``tf.function``)."""
 
@@ -101,6 +141,7 @@ class Function:
         self._name = name or getattr(python_function, "__name__", "function")
         self._cache: dict = {}
         self._trace_count = 0
+        self._sig, self._n_pos, self._varpos = _signature_info(python_function)
         functools.update_wrapper(self, python_function)
 
     @property
@@ -126,23 +167,33 @@ class Function:
         return self._trace_count
 
     # -- keys ------------------------------------------------------------------
-    def _check_signature(self, args: tuple, kwargs: dict) -> None:
+    def _canonicalize(self, args: tuple, kwargs: dict) -> tuple:
+        """Bind to the Python signature like TF: keyword and defaulted arguments
+        become positional, so ``f(x)``, ``f(x, 1.0)`` and ``f(x, k=1.0)`` share a trace."""
+        sig = self._sig
+        if sig is None or (not kwargs and (len(args) == self._n_pos or self._varpos and len(args) >= self._n_pos)):
+            return args, kwargs
+        bound = sig.bind(*args, **kwargs)
         if self.input_signature is None:
-            return
+            bound.apply_defaults()
+        return bound.args, bound.kwargs
+
+    def _check_signature(self, args: tuple, kwargs: dict) -> tuple:
+        """With an ``input_signature``: convert the arguments to it or raise TypeError."""
+        if self.input_signature is None:
+            return args
         if kwargs:
             raise TypeError(f"{self._name}: keyword arguments are not supported with an input_signature")
-        flat_spec = nest.flatten(self.input_signature)
-        flat_args = nest.flatten(list(args))
-        if len(flat_args) != len(flat_spec):
-            raise TypeError(f"{self._name}: expected {len(flat_spec)} arguments matching input_signature "
-                            f"{self.input_signature}, got {len(flat_args)}")
-        for a, spec in zip(flat_args, flat_spec):
-            t = core.convert_to_tensor(a, dtype=spec.dtype) if not isinstance(a, (Tensor, Variable)) else a
-            if not spec.is_compatible_with(t):
-                raise TypeError(
-                    f"Binding inputs to tf.function failed due to `Can not cast {TensorSpec.from_tensor(t)} "
-                    f"to {spec}`. Received args: {args} and kwargs: {kwargs} for signature: "
-                    f"{self.input_signature}.")
+        if len(args) != len(self.input_signature):
+            raise TypeError(f"{self._name}: expected {len(self.input_signature)} arguments matching "
+                            f"input_signature {self.input_signature}, got {len(args)}")
+
+        def fail(a: Any, spec: Any) -> None:
+            got = TensorSpec.from_tensor(a) if isinstance(a, (Tensor, Variable)) else repr(a)
+            raise TypeError(
+                f"Binding inputs to tf.function failed due to `Can not cast {got} to {spec}`. "
+                f"Received args: {args} and kwargs: {kwargs} for signature: {self.input_signature}.")
+        return tuple(_bind_spec(spec, a, fail) for spec, a in zip(self.input_signature, args))
 
     @staticmethod
     def _key(args: tuple, kwargs: dict) -> Any:
@@ -150,14 +201,14 @@ class Function:
         for a in nest.flatten((args, kwargs)):
             if type(a) is Tensor or isinstance(a, Tensor):
                 parts.append(("T", a._np.shape, a._np.dtype.str))
-            elif isinstance(a, np.ndarray):
+            elif isinstance(a, (np.ndarray, np.generic)):
                 parts.append(("T", a.shape, a.dtype.str))
             elif isinstance(a, Variable):
                 parts.append(("V", id(a)))
             else:
                 try:
                     hash(a)
-                    parts.append(("P", type(a).__name__, a))
+                    parts.append(("P", a))  # by value, as TF: 1, 1.0 and True share a trace
                 except TypeError:
                     parts.append(("O", id(a)))
         struct = nest.map_structure(lambda _: 0, (args, kwargs))
@@ -167,13 +218,14 @@ class Function:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if RUN_EAGERLY[0] or core._tracer is not None or core.recording_tapes():
             return self.python_function(*args, **kwargs)
-        self._check_signature(args, kwargs)
+        args, kwargs = self._canonicalize(args, kwargs)
+        args = self._check_signature(args, kwargs)
         key = self._key(args, kwargs)
         cf = self._cache.get(key)
         if cf is None:
             return self._trace(key, args, kwargs, return_result=True)
-        arrays = [a._np if isinstance(a, Tensor) else a
-                  for a in nest.flatten((args, kwargs)) if isinstance(a, (Tensor, np.ndarray))]
+        arrays = [a._np if isinstance(a, Tensor) else np.asarray(a)
+                  for a in nest.flatten((args, kwargs)) if isinstance(a, (Tensor, np.ndarray, np.generic))]
         return cf._run_flat(arrays)
 
     def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
@@ -181,6 +233,7 @@ class Function:
         if not args and not kwargs and self.input_signature is not None:
             args = tuple(self.input_signature)
         args, kwargs = nest.map_structure(_spec_to_example, (args, kwargs))
+        args, kwargs = self._canonicalize(args, kwargs)
         key = self._key(args, kwargs)
         if key not in self._cache:
             self._trace(key, args, kwargs, return_result=False)
@@ -192,8 +245,8 @@ class Function:
         flat = nest.flatten((args, kwargs))
         new_flat = []
         for a in flat:
-            if isinstance(a, (Tensor, np.ndarray)):
-                t = wrap(a._np if isinstance(a, Tensor) else a)
+            if isinstance(a, (Tensor, np.ndarray, np.generic)):
+                t = wrap(a._np if isinstance(a, Tensor) else np.asarray(a))
                 tracer.add_input(t)
                 new_flat.append(t)
             else:
@@ -207,9 +260,13 @@ class Function:
         self._trace_count += 1
         flat_out = nest.flatten(result)
         out_is_tensor = []
+        ret_flat = []
         for o in flat_out:
             if isinstance(o, Variable):
-                o = o._value
+                o = tracer.read_variable(o)  # its value after the function's assignments
+            elif isinstance(o, _PY_NUMBERS):
+                o = core.convert_to_tensor(o)  # TF returns Python numbers as Tensors
+            ret_flat.append(o)
             if isinstance(o, Tensor):
                 graph.output_slots.append(tracer.output_slot(o))
                 out_is_tensor.append(True)
@@ -219,6 +276,7 @@ class Function:
         graph.finalize()
         specs = nest.map_structure(lambda a: TensorSpec.from_tensor(a) if isinstance(a, (Tensor, np.ndarray)) else a,
                                    (targs, tkwargs))
+        result = nest.pack_sequence_as(result, ret_flat)
         cf = ConcreteFunction(graph, specs, result, result)
         cf._out_is_tensor = out_is_tensor
         self._cache[key] = cf

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..framework import core
 from ..framework.core import Tensor, wrap
-from ..framework.errors import InvalidArgumentError
+from ..framework.errors import OperatorNotAllowedInGraphError
 
 
 class Operation:
@@ -142,8 +142,7 @@ class Tracer:
     def on_python_bool(self, t: Tensor) -> None:
         s = self._slot_of.get(id(t))
         if s is not None and s in self._derived:
-            raise InvalidArgumentError(
-                None, "function",
+            raise OperatorNotAllowedInGraphError(
                 "Using a tf.Tensor as a Python `bool` is not allowed inside tf.function: the "
                 "branch would be frozen at trace time. Use tf.where / tf.cond, or call the "
                 "function eagerly (tf.config.run_functions_eagerly(True)).")

@@ -1,17 +1,39 @@
-"""Array ops (``tf.reshape``, ``tf.concat``, slicing ...): shape moves and their gradients."""
+"""Array ops (``tf.reshape``, ``tf.concat``, ``tf.gather``, slicing, padding, sorting ...).
+
+Shape moves and index ops with their gradients.  Every vjp is written with
+``K.<Op>`` calls only, and every op a vjp uses has a vjp of its own
+(StridedSlice <-> StridedSliceGrad, GatherV2 -> UnsortedSegmentSum <->
+GatherDropNegatives, GatherNd <-> ScatterNd, MirrorPad <-> MirrorPadGrad,
+TakeAlongAxis <-> PutAlongAxis ...), so gradients of gradients work.
+
+Multi-output ops (Unpack, SplitV, TopKV2) mark their vjp ``accepts_none``: the
+tape then passes ``None`` for outputs nobody used, and the vjp assembles one
+dense buffer instead of materialising a zeros array per missing slice.
+"""
 from __future__ import annotations
 
+import collections
+import numbers
 from typing import Any
 
 import numpy as np
 
 from ..framework import core
-from ..framework.core import OPS, Tensor, execute, register_op
+from ..framework import dtypes as _dtypes
+from ..framework.core import OPS, Tensor, execute, register_op, wrap
+from ..framework.errors import InvalidArgumentError
 from .dispatch import tensor
 
 _NOATTR: dict = {}
+_pyslice = slice  # the builtin: this module defines ``tf.slice``
 
-__all__ = ["broadcast_to", "reshape", "transpose", "identity", "cast"]
+__all__ = [
+    "argsort", "boolean_mask", "broadcast_to", "cast", "concat", "expand_dims", "gather",
+    "gather_nd", "getitem", "identity", "pad", "rank", "repeat", "reshape", "reverse", "scatter_nd",
+    "shape", "shape_n", "size", "slice", "sort", "split", "squeeze", "stack", "strided_slice",
+    "tensor_scatter_nd_add", "tensor_scatter_nd_sub", "tensor_scatter_nd_update", "tile", "top_k",
+    "transpose", "unsorted_segment_sum", "unstack",
+]
 
 
 # ---------------------------------------------------------------------------

@@ -93,15 +93,26 @@ def range(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None, name
         dt = max(dts, key=lambda d: order.index(d) if d in order else 0)
     else:
         dt = dtypes.as_dtype(dtype)
-    if vals[2] == 0:
-        from ..framework.errors import InvalidArgumentError
-        raise InvalidArgumentError(None, "Range", "Requires delta != 0: 0 [Op:Range]")
-    return wrap(np.arange(vals[0], vals[1], vals[2]).astype(dt._np))
+    npd = dt._np
+    s, l, d = (np.asarray(v).astype(npd) for v in vals)  # TF casts the arguments first
+    from ..framework.errors import InvalidArgumentError
+    if d == 0:
+        raise InvalidArgumentError(None, "Range", f"Requires delta != 0: {d} [Op:Range]")
+    if d > 0 and s > l:
+        raise InvalidArgumentError(None, "Range", f"Requires start <= limit when delta > 0: {s}/{l} [Op:Range]")
+    if d < 0 and s < l:
+        raise InvalidArgumentError(None, "Range", f"Requires start >= limit when delta < 0: {s}/{l} [Op:Range]")
+    if npd.kind in "iu":
+        n = -(-abs(int(l) - int(s)) // abs(int(d)))
+    else:
+        n = int(np.ceil(np.abs((l - s) / d)))
+    # Like TF's kernel: element i is start + i * delta computed in the output dtype.
+    return wrap((s + np.arange(n).astype(npd) * d).astype(npd, copy=False))
 
 
 def linspace(start: Any, stop: Any, num: Any, name: str | None = None, axis: int = 0) -> Tensor:
     s, e = tensor(start), tensor(stop)
-    dt = s._np.dtype if s._np.dtype.kind == "f" else np.float32
+    dt = s._np.dtype if s._np.dtype.kind == "f" else np.float64  # TF: integer endpoints give float64
     r = np.linspace(s._np, e._np, int(tensor(num)._np), axis=axis).astype(dt)
     return wrap(r)
 

@@ -36,8 +36,17 @@ def binary_args(op_name: str, x: Any, y: Any) -> tuple:
         raise InvalidArgumentError(
             None, op_name,
             f"cannot compute {op_name} as input #1(zero-based) was expected to be a "
-            f"{x.dtype.name} tensor but is a {y.dtype.name} tensor [Op:{op_name}] name: ")
+            f"{_tf_type(x)} tensor but is a {_tf_type(y)} tensor [Op:{op_name}] name: ")
     return x, y
+
+
+_TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def _tf_type(t: Tensor) -> str:
+    """TF's C++ type name in op error messages (``float``, ``double``, ``int32`` ...)."""
+    n = t.dtype.name
+    return _TF_TYPE_NAMES.get(n, n)
 
 
 def _like(v: Any, ref: Tensor) -> Tensor:

@@ -1,0 +1,15 @@
+"""``keras.layers``: every layer class, registered in the object registry (the studio's catalog source)."""
+from ..saving.object_registry import LAYERS as _LAYERS
+from .layer import InputSpec, Layer  # noqa: F401
+from .input_layer import Input, InputLayer  # noqa: F401
+from .core.dense import Dense  # noqa: F401
+from ._families import *  # noqa: F401,F403
+
+globals().update(_LAYERS)
+
+
+def __getattr__(name: str):
+    cls = _LAYERS.get(name)
+    if cls is None:
+        raise AttributeError(f"module 'keras.layers' has no attribute '{name}'")
+    return cls

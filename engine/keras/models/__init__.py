@@ -1,0 +1,3 @@
+"""``keras.models``."""
+from .model import Functional, Model  # noqa: F401
+from .sequential import Sequential  # noqa: F401

@@ -1,0 +1,3 @@
+"""``keras.utils``."""
+from .summary import print_summary, summary_rows  # noqa: F401
+from ..saving.object_registry import register_keras_serializable  # noqa: F401
