@@ -721,7 +721,7 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
     """``tf.where``: select from x/y (broadcasting), or indices of true elements."""
     c = tensor(condition)
     if x is None and y is None:
-        return wrap(np.argwhere(np.asarray(c._np)).astype(np.int64))
+        return execute(OPS["Where"], (c,), _NOATTR)  # an op, so traced functions recompute it
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     if c._np.dtype != np.bool_:

@@ -18,7 +18,7 @@ from ..autodiff.custom_gradient import stop_gradient_
 from ..framework import dtypes
 from ..framework.core import OPS, Tensor, execute, is_tensor, register_op, wrap
 from ..framework.errors import InvalidArgumentError
-from . import array_ops, math_ops
+from . import array_ops, math_ops, random_ops
 from .array_ops import sum_to
 from .dispatch import binary_args, normalize_axis, require_float, tensor
 from .math_ops import sigmoid, tanh
@@ -418,28 +418,16 @@ def _l2_loss_kernel(x):
 
 register_op("L2Loss", _l2_loss_kernel, lambda K, g, xs, y, s, a, n: (K.Mul(xs[0], g),))
 
-_fallback_rngs: dict = {}
+def _dropout_mask_kernel(*, shape, rate, dtype, generator):
+    """Kept units hold 1/(1-rate) (in ``dtype``), dropped ones 0.
 
-
-def _op_rng(seed: Any) -> np.random.Generator:
-    """The engine's generator for an op seed (``random_ops.op_rng`` when available)."""
-    from . import random_ops
-    f = getattr(random_ops, "op_rng", None)
-    if f is not None:
-        return f(seed)
-    gen = _fallback_rngs.get(seed)
-    if gen is None:
-        gen = _fallback_rngs[seed] = np.random.default_rng(seed)
-    return gen
-
-
-def _dropout_mask_kernel(shape, rate, dtype, seed):
-    """Kept units hold 1/(1-rate) (in ``dtype``), dropped ones 0."""
+    ``generator`` is bound when the op is called (``random_ops.op_rng``), so a
+    traced ``function`` keeps drawing fresh masks from it on every replay.
+    """
     dt = np.dtype(dtype)
-    gen = _op_rng(seed)
-    u = gen.random(shape, dtype=dt if dt in (np.float32, np.float64) else np.float64)
     if rate >= 1:
         return np.zeros(shape, dt)
+    u = generator.random(shape, dtype=dt if dt in (np.float32, np.float64) else np.float32)
     return np.multiply(u >= rate, dt.type(1.0 / (1.0 - rate)), dtype=dt)
 
 
@@ -759,8 +747,9 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: int | None = None,
         if len(ns) == len(shape):
             ns = [shape[i] if d is None else d for i, d in enumerate(ns)]
         shape = tuple(int(d) for d in ns)
-    mask = execute(OPS["DropoutMask"], (), {"shape": shape, "rate": r, "dtype": x._np.dtype.str,
-                                            "seed": None if seed is None else int(seed)})
+    dt = x._np.dtype.str
+    gen = random_ops.op_rng(seed, "DropoutMask" + dt)
+    mask = execute(OPS["DropoutMask"], (), {"shape": shape, "rate": r, "dtype": dt, "generator": gen})
     return execute(OPS["Dropout"], (x, mask), _NOATTR)
 
 

@@ -17,7 +17,8 @@ class Constraint:
 
     @classmethod
     def from_config(cls, config: dict) -> "Constraint":
-        return cls(**config)
+        from ..saving.config_utils import known_kwargs
+        return cls(**known_kwargs(cls, config))
 
 
 class MaxNorm(Constraint):

@@ -37,7 +37,8 @@ class Initializer:
 
     @classmethod
     def from_config(cls, config: dict) -> "Initializer":
-        return cls(**config)
+        from ..saving.config_utils import known_kwargs
+        return cls(**known_kwargs(cls, config))
 
 
 class Zeros(Initializer):

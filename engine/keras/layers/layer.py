@@ -21,6 +21,7 @@ from ...framework.tensor_shape import TensorShape
 from ...framework.variables import Variable
 from ...module import Module
 from .. import backend, constraints, initializers, regularizers
+from ..saving.config_utils import known_kwargs
 from .keras_tensor import KerasTensor, Node
 
 _context = threading.local()
@@ -457,8 +458,8 @@ class Layer(Module):
 
     @classmethod
     def from_config(cls, config: dict) -> "Layer":
-        config = dict(config)
-        return cls(**config)
+        """``cls(**config)``, ignoring keys the constructor does not know (as TF.js does)."""
+        return cls(**_known_kwargs(cls, config))
 
     def get_build_config(self) -> dict | None:
         if self._build_shapes is None:
@@ -502,6 +503,14 @@ class InputSpec:
                 raise ValueError(f'Input {index} of layer "{layer_name}" is incompatible with the layer: '
                                  f"expected axis {axis} of input shape to have value {value}, but received "
                                  f"input with shape {shape}")
+
+
+_BASE_KWARGS = {"name", "trainable", "dtype", "activity_regularizer", "autocast", "input_shape",
+                "batch_input_shape", "batch_size", "input_dim", "input_dtype"}
+
+
+def _known_kwargs(cls: type, config: dict) -> dict:
+    return known_kwargs(cls, config, _BASE_KWARGS)
 
 
 def _collect_mask(inputs: Any) -> Any:

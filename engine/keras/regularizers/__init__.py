@@ -17,7 +17,8 @@ class Regularizer:
 
     @classmethod
     def from_config(cls, config: dict) -> "Regularizer":
-        return cls(**config)
+        from ..saving.config_utils import known_kwargs
+        return cls(**known_kwargs(cls, config))
 
 
 class L1L2(Regularizer):
