@@ -54,7 +54,7 @@ class GradientTape:
     def stop_recording(self):
         """Temporarily stop recording operations on this tape."""
         if not self._recording:
-            raise ValueError("Tape.stop_recording() can only be called when the tape is recording.")
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
         self._recording = False
         try:
             yield

@@ -208,6 +208,15 @@ def _has_tensor(v: Any) -> bool:
     return isinstance(v, (list, tuple)) and any(_has_tensor(e) for e in v)
 
 
+_TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def _tf_type_name(npdtype: Any) -> str:
+    """TF's DataTypeString (``float`` for float32, ``double`` for float64)."""
+    name = _dtypes.as_dtype(npdtype).name
+    return _TF_TYPE_NAMES.get(name, name)
+
+
 def _convert_n(values: Any, op: str) -> list:
     """Convert a list of op inputs to one dtype like TF: the first tensor decides, Python values follow."""
     vals = list(values)
@@ -229,7 +238,7 @@ def _convert_n(values: Any, op: str) -> list:
                 ref = conv[i]._np.dtype
         if conv[i]._np.dtype != ref:
             raise _bad(op, f"cannot compute {op} as input #{i}(zero-based) was expected to be a "
-                           f"{_dtypes.as_dtype(ref).name} tensor but is a {conv[i].dtype.name} tensor")
+                           f"{_tf_type_name(ref)} tensor but is a {_tf_type_name(conv[i]._np.dtype)} tensor")
     return conv
 
 

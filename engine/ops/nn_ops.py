@@ -59,10 +59,12 @@ __all__ = [
 _NOATTR: dict = {}
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
-_SQRT1_2 = 0.7071067811865476          # 1/sqrt(2)
-_INV_SQRT_2PI = 0.3989422804014327     # 1/sqrt(2*pi)
-_GELU_C0 = 0.7978845608028654          # sqrt(2/pi), TF's constant
-_GELU_C1 = 0.044715
+# TF's gelu casts its Python constants through float32 (``math_ops.cast(0.044715, dtype)``),
+# so float64 results follow these rounded values; the gradients below use the same ones.
+_GELU_C = float(np.float32(0.7071067811865476))       # ~1/sqrt(2)
+_GELU_PDF = _GELU_C / _pymath.sqrt(_pymath.pi)        # d/dx 0.5*erfc(-c x) = PDF * exp(-(c x)^2)
+_GELU_C0 = 0.7978845608028654                         # sqrt(2/pi), a Python float in TF
+_GELU_C1 = float(np.float32(0.044715))
 
 
 def _unb(K, g, shape):
@@ -189,7 +191,7 @@ def _gelu_kernel(x, approximate):
         t += 1
         return 0.5 * x * t
     # TF's form: erfc(-x/sqrt2) keeps the far negative tail accurate (1 + erf cancels).
-    return 0.5 * x * _erfc(x * -_SQRT1_2)
+    return 0.5 * x * _erfc(x * -_GELU_C)
 
 
 def _gelu_grad_kernel(g, x, approximate):
@@ -200,9 +202,10 @@ def _gelu_grad_kernel(g, x, approximate):
         d += x * ((1 - t * t) * (_GELU_C0 * (1 + 3 * _GELU_C1 * x2)))
         d *= 0.5
     else:
-        d = _erfc(x * -_SQRT1_2)
+        cx = x * _GELU_C
+        d = _erfc(-cx)
         d *= 0.5
-        d += x * (_INV_SQRT_2PI * np.exp(-0.5 * (x * x)))
+        d += x * (_GELU_PDF * np.exp(-(cx * cx)))
     return g * d
 
 
@@ -223,8 +226,8 @@ def _gelu_grad_vjp(K, gg, xs, y, s, a, n):
             inner = K.AddV2(du, K.Mul(K.Mul(x, 0.5), K.Sub(ddu, K.Mul(K.Mul(t, 2.0), K.Square(du)))))
             d2 = K.Mul(K.Sub(1.0, K.Square(t)), inner)
         else:
-            pdf = K.Mul(K.Exp(K.Mul(x2, -0.5)), _INV_SQRT_2PI)
-            d2 = K.Mul(pdf, K.Sub(2.0, x2))
+            c2x2 = K.Mul(x2, _GELU_C * _GELU_C)
+            d2 = K.Mul(K.Mul(K.Exp(K.Neg(c2x2)), 2 * _GELU_PDF), K.Sub(1.0, c2x2))
         gx = K.Mul(K.Mul(gg, g), d2)
     return (K.GeluGrad(gg, x, approximate=a["approximate"]) if n[0] else None, gx)
 

@@ -3,10 +3,11 @@
 Forward passes are separable: a window max (or sum) is reduced one spatial
 axis at a time, so a 2x2/stride-2 pool is the measured-fast "row pairs, then
 column pairs" (specs/engine-notes.md §A1' item 5) and a kxk pool costs 2k
-passes instead of k².  Max-pool gradients follow TensorFlow exactly: each
-window routes its gradient to the FIRST maximum in row-major window order, so
-ties go where TF sends them.  Average pooling with SAME padding divides by the
-number of unpadded elements in each window, like TF.
+passes instead of k².  Max-pool gradients follow TensorFlow's CPU kernels on
+ties: 2-D (MaxPoolGrad) routes each window's gradient to its FIRST maximum in
+row-major window order; 3-D (MaxPool3DGrad) gives it to every tied maximum.
+Average pooling with SAME padding divides by the number of unpadded elements
+in each window, like TF.
 """
 from __future__ import annotations
 
@@ -95,8 +96,12 @@ def _max_pool(x, *, ksize, strides, padding, explicit_paddings=()):
     return np.ascontiguousarray(_reduce_windows(xp, ksize[1:-1], strides[1:-1], out_sp, np.maximum))
 
 
-def _first_max_masks(xp: np.ndarray, y: np.ndarray, k_sp: tuple, ss: tuple, out_sp: tuple):
-    """Yield (window index, mask) per tap; each window's mask is set only at its first maximum."""
+def _max_masks(xp: np.ndarray, y: np.ndarray, k_sp: tuple, ss: tuple, out_sp: tuple, first: bool):
+    """Yield (window index, mask) per tap, marking where the tap holds its window's maximum.
+
+    ``first``: only each window's first maximum in row-major order (TF's MaxPoolGrad);
+    otherwise every tied maximum (TF's MaxPool3DGrad).
+    """
     ones = (1,) * len(k_sp)
     tl = W.taps(k_sp)
     m = np.empty(y.shape, bool)
@@ -104,16 +109,17 @@ def _first_max_masks(xp: np.ndarray, y: np.ndarray, k_sp: tuple, ss: tuple, out_
     for j, tap in enumerate(tl):
         win = W.window(tap, out_sp, ss, ones)
         np.equal(xp[win], y, out=m)
-        if taken is None:
-            taken = m.copy()
-        else:
-            np.greater(m, taken, out=m)  # m & ~taken: an earlier tap already holds the max
-            if j + 1 < len(tl):
-                taken |= m
+        if first:
+            if taken is None:
+                taken = m.copy()
+            else:
+                np.greater(m, taken, out=m)  # m & ~taken: an earlier tap already holds the max
+                if j + 1 < len(tl):
+                    taken |= m
         yield win, m
 
 
-def _max_pool_grad(x, y, dy, *, ksize, strides, padding, explicit_paddings=()):
+def _max_pool_grad(x, y, dy, first, ksize, strides, padding, explicit_paddings=()):
     out_sp, pads = _geom(x.shape, ksize, strides, padding, explicit_paddings, "MaxPoolGrad")
     if x.size == 0 or y.size == 0:
         return np.zeros(x.shape, dy.dtype)
@@ -121,18 +127,22 @@ def _max_pool_grad(x, y, dy, *, ksize, strides, padding, explicit_paddings=()):
     xp = W.pad(x, pads, _lowest(x.dtype))
     dxp = np.zeros(xp.shape, dy.dtype)
     if all(k <= s for k, s in zip(k_sp, ss)):  # windows never overlap: write in place
-        for win, m in _first_max_masks(xp, y, k_sp, ss, out_sp):
+        for win, m in _max_masks(xp, y, k_sp, ss, out_sp, first):
             np.multiply(dy, m, out=dxp[win])
     else:
         tmp = np.empty(dy.shape, dy.dtype)
-        for win, m in _first_max_masks(xp, y, k_sp, ss, out_sp):
+        for win, m in _max_masks(xp, y, k_sp, ss, out_sp, first):
             np.multiply(dy, m, out=tmp)
             dxp[win] += tmp
     return dxp[W.interior(x.shape, pads)] if W.is_padded(pads) else dxp
 
 
 def _max_pool_grad_grad(x, y, gg, *, ksize, strides, padding, explicit_paddings=()):
-    """Gradient of MaxPoolGrad wrt its upstream grad: gather ``gg`` at each window's first max."""
+    """Gradient of MaxPoolGrad wrt its upstream grad: gather ``gg`` at each window's first max.
+
+    (TF's 2-D and 3-D GradGrad kernels both take the first max, even where MaxPool3DGrad
+    spreads over every tie.)
+    """
     out_sp, pads = _geom(x.shape, ksize, strides, padding, explicit_paddings, "MaxPoolGradGrad")
     out = np.zeros(y.shape, gg.dtype)
     if x.size == 0 or y.size == 0:
@@ -140,7 +150,7 @@ def _max_pool_grad_grad(x, y, gg, *, ksize, strides, padding, explicit_paddings=
     k_sp, ss = ksize[1:-1], strides[1:-1]
     xp = W.pad(x, pads, _lowest(x.dtype))
     gp = W.pad(gg, pads, 0)
-    for win, m in _first_max_masks(xp, y, k_sp, ss, out_sp):
+    for win, m in _max_masks(xp, y, k_sp, ss, out_sp, True):
         np.copyto(out, gp[win], where=m)
     return out
 
@@ -189,7 +199,7 @@ def _avg_pool_grad(dy, *, orig_input_shape, ksize, strides, padding):
 
 # ---------------------------------------------------------------------------
 # vjps (closed under differentiation, as TF's MaxPoolGrad/MaxPoolGradGrad/AvgPoolGrad)
-def _register_max(fwd: str, grad: str, gradgrad: str) -> None:
+def _register_max(fwd: str, grad: str, gradgrad: str, first: bool) -> None:
     def fwd_vjp(K, g, xs, y, shapes, a, n):
         return (getattr(K, grad)(xs[0], y, g, **a),)
 
@@ -199,8 +209,11 @@ def _register_max(fwd: str, grad: str, gradgrad: str) -> None:
     def gradgrad_vjp(K, g, xs, y, shapes, a, n):
         return (None, None, getattr(K, grad)(xs[0], xs[1], g, **a) if n[2] else None)
 
+    def grad_kernel(x, y, dy, **a):
+        return _max_pool_grad(x, y, dy, first, **a)
+
     register_op(fwd, _max_pool, fwd_vjp, save_output=True)
-    register_op(grad, _max_pool_grad, grad_vjp, save_inputs=(0, 1))
+    register_op(grad, grad_kernel, grad_vjp, save_inputs=(0, 1))
     register_op(gradgrad, _max_pool_grad_grad, gradgrad_vjp, save_inputs=(0, 1))
 
 
@@ -215,8 +228,8 @@ def _register_avg(fwd: str, grad: str) -> None:
     register_op(grad, _avg_pool_grad, grad_vjp, save_inputs=False)
 
 
-_register_max("MaxPool", "MaxPoolGrad", "MaxPoolGradGrad")
-_register_max("MaxPool3D", "MaxPool3DGrad", "MaxPool3DGradGrad")
+_register_max("MaxPool", "MaxPoolGrad", "MaxPoolGradGrad", first=True)
+_register_max("MaxPool3D", "MaxPool3DGrad", "MaxPool3DGradGrad", first=False)
 _register_avg("AvgPool", "AvgPoolGrad")
 _register_avg("AvgPool3D", "AvgPool3DGrad")
 
@@ -284,6 +297,11 @@ def _pool_nd(kind: str, input: Any, ksize: Any, strides: Any, padding: Any, data
     W.check_window_strides(st, op)
     if pad_s == "EXPLICIT":
         W.check_explicit(explicit, True, op)
+        for i, k in enumerate(ks[1:-1]):
+            for side, p in zip(("Left", "Right"), explicit[2 * i + 2:2 * i + 4]):
+                if p >= k:
+                    raise InvalidArgumentError(None, op, f"{side} padding {p} needs to be smaller than the window "
+                                                         f"size {k} [Op:{op}]")
     W.geometry(tuple(x._np.shape[1:-1]), ks[1:-1], st[1:-1], (1,) * nsp, pad_s, explicit, op)
     attrs = {"ksize": ks, "strides": st, "padding": pad_s}
     if op == "MaxPool":

@@ -24,8 +24,9 @@ def _tol(dtype):
 
 def _dilate_tf(tf, w, d):
     """Insert d-1 zero taps between the taps of a [kh, kw, ...] filter (TF side, differentiable)."""
+    dil = (d, d) if isinstance(d, int) else tuple(d)
     for axis in (0, 1):
-        k = w.shape[axis]
+        k, d = w.shape[axis], dil[axis]
         if k == 1 or d == 1:
             continue
         def tap(i):
@@ -108,8 +109,7 @@ def test_conv2d_unequal_strides_dilations(tf_oracle, rng, strides, dilations):
     def fn(t, x, w):
         if t is engine or dilations in (None, (1, 1)):
             return t.nn.conv2d(x, w, strides, "SAME", dilations=dilations)
-        wd = tf_oracle.transpose(_dilate_tf(t, tf_oracle.transpose(w, (1, 0, 2, 3)), 2), (1, 0, 2, 3))
-        return t.nn.conv2d(x, wd, strides, "SAME")
+        return t.nn.conv2d(x, _dilate_tf(t, w, dilations), strides, "SAME")
 
     check_against_tf(fn, [x, w], tf_oracle, **F32)
 
@@ -240,7 +240,7 @@ def test_conv1d_ncw_dilated_batchdims(tf_oracle, rng):
     xb = rng.standard_normal((2, 2, 7, 3))
     check_against_tf(lambda t, x, w: t.nn.conv1d(x, w, 2, "VALID"), [xb, w.astype("float64")], tf_oracle)
     check_finite_differences(lambda t, x, w: t.nn.conv1d(x, w, 2, "SAME", dilations=2),
-                             [x[:1].astype("float64").transpose(0, 2, 1), w.astype("float64")])
+                             [np.ascontiguousarray(x[:1].astype("float64").transpose(0, 2, 1)), w.astype("float64")])
 
 
 @pytest.mark.parametrize("stride,padding", [(1, "SAME"), (2, "VALID"), (2, "SAME")])
@@ -404,7 +404,7 @@ def test_max_pool2d_ties_route_to_first_max(tf_oracle):
 
 def test_max_pool2d_explicit_padding(tf_oracle, rng):
     x = _tied(rng, (2, 5, 6, 2), "float32") - 1.0
-    pads = [[0, 0], [1, 1], [0, 2], [0, 0]]
+    pads = [[0, 0], [1, 1], [0, 1], [0, 0]]  # TF: each pad must be smaller than the window
     check_against_tf(lambda t, x: t.nn.max_pool2d(x, 2, 2, pads), [x], tf_oracle)
     check_against_tf(lambda t, x: t.nn.max_pool2d(x, 3, 1, pads), [x], tf_oracle)
 
@@ -440,7 +440,9 @@ def test_pool1d(tf_oracle, rng, kind, ks, padding):
 @pytest.mark.parametrize("kind", ["max", "avg"])
 @pytest.mark.parametrize("padding", ["SAME", "VALID"])
 def test_pool3d(tf_oracle, rng, kind, padding):
-    x = _tied(rng, (2, 5, 4, 5, 2), "float64") if kind == "max" else rng.standard_normal((2, 5, 4, 5, 2))
+    # TF's CPU 3-D pools are float32 only.
+    x = _tied(rng, (2, 5, 4, 5, 2), "float32") if kind == "max" else rng.standard_normal((2, 5, 4, 5, 2))
+    x = x.astype("float32")
     check_against_tf(lambda t, x: getattr(t.nn, f"{kind}_pool3d")(x, [2, 3, 2], 2, padding), [x], tf_oracle)
 
 
@@ -448,7 +450,9 @@ def test_pool3d(tf_oracle, rng, kind, padding):
 @pytest.mark.parametrize("kind", ["max", "avg"])
 def test_pool_generic_dispatch(tf_oracle, rng, kind, rank):
     x = _tied(rng, (2,) + (5,) * (rank - 2) + (2,), "float32")
-    check_against_tf(lambda t, x: getattr(t.nn, f"{kind}_pool")(x, 2, 2, "SAME"), [x], tf_oracle)
+    fmt = {3: "NWC", 4: "NHWC", 5: "NDHWC"}[rank]  # TF's 3-D pool gradient needs an explicit format
+    check_against_tf(lambda t, x: getattr(t.nn, f"{kind}_pool")(x, 2, 2, "SAME", None if t is engine else fmt),
+                     [x], tf_oracle)
 
 
 def test_max_pool_int_forward(tf_oracle, rng):
@@ -464,6 +468,16 @@ def test_pool_second_order(tf_oracle, rng, kind):
     x = rng.standard_normal((2, 5, 6, 2))
     _check_second_order(lambda t, x: getattr(t.nn, f"{kind}_pool2d")(x, 3, 2, "SAME"), [x], tf_oracle)
     _check_second_order(lambda t, x: getattr(t.nn, f"{kind}_pool2d")(x, 2, 2, "VALID"), [x], tf_oracle)
+
+
+def test_max_pool_second_order_ties(tf_oracle, rng):
+    x = _tied(rng, (2, 5, 6, 2), "float64")
+    _check_second_order(lambda t, x: t.nn.max_pool2d(x, 3, 2, "SAME"), [x], tf_oracle)
+    _check_second_order(lambda t, x: t.nn.max_pool2d(x, 2, 2, "VALID"), [x], tf_oracle)
+    x3 = _tied(rng, (1, 4, 5, 4, 2), "float32")
+    for k, s in [(2, 2), (3, 1)]:
+        _check_second_order(lambda t, x: t.nn.max_pool3d(x, k, s, "SAME", "NDHWC"), [x3], tf_oracle,
+                            rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("kind", ["max", "avg"])
@@ -541,6 +555,7 @@ def test_conv_errors_match_tf_kinds(tf_oracle):
         lambda t: t.nn.conv2d(x, w, 1, [[0, 0], [1, 1], [1, 1]]),
         lambda t: t.nn.max_pool2d(x, [1, 2, 2], 1, "VALID"),
         lambda t: t.nn.avg_pool2d(x, 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]),
+        lambda t: t.nn.max_pool2d(x, 2, 2, [[0, 0], [1, 2], [1, 1], [0, 0]]),
     ]
     for i, case in enumerate(cases):
         want = type(_tf_error(tf_oracle, case)).__name__

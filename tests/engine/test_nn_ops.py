@@ -48,9 +48,7 @@ ACTIVATIONS = {
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
 def test_activation_vs_tf(name, dtype, shape, tf_oracle, rng):
     x = _inputs(rng, shape, dtype)
-    # TF's float64 Gelu kernel is only ~1e-9 accurate (ours matches mpmath to 1e-15).
-    tol = {"rtol": 1e-8, "atol": 1e-9} if name == "gelu" and dtype == "float64" else {}
-    check_against_tf(ACTIVATIONS[name], [x], tf_oracle, **tol)
+    check_against_tf(ACTIVATIONS[name], [x], tf_oracle)
 
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))

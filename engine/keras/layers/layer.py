@@ -31,6 +31,27 @@ def _current_training() -> Any:
     return getattr(_context, "training", None)
 
 
+def _scope() -> list:
+    stack = getattr(_context, "scope", None)
+    if stack is None:
+        stack = _context.scope = []
+    return stack
+
+
+class name_scope:
+    """Prefix for weight paths of layers built inside (Keras builds a Sequential's layers under its name)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> "name_scope":
+        _scope().append(self.name)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _scope().pop()
+
+
 class KerasVariable(Variable):
     """A layer weight: ``name`` is the short name (``kernel``), ``path`` is ``layer/kernel``."""
 
@@ -242,7 +263,7 @@ class Layer(Module):
             raise ValueError(f"Initializer for weight '{name}' of layer '{self.name}' gave shape "
                              f"{tuple(value.shape)}, expected {shape}")
         name = name or f"variable_{len(self._trainable_variables) + len(self._non_trainable_variables)}"
-        var = KerasVariable(value, name=name, path=f"{self.name}/{name}", trainable=trainable and self.trainable,
+        var = KerasVariable(value, name=name, path="/".join(_scope() + [self.name, name]), trainable=trainable and self.trainable,
                             regularizer=regularizers.get(regularizer), constraint=constraints.get(constraint))
         (self._trainable_variables if trainable else self._non_trainable_variables).append(var)
         return var

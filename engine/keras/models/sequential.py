@@ -7,7 +7,7 @@ from ...framework import nest
 from .. import backend
 from ..layers.input_layer import Input, InputLayer
 from ..layers.keras_tensor import KerasTensor
-from ..layers.layer import Layer
+from ..layers.layer import Layer, name_scope
 from ..saving.object_registry import register_layer
 from .model import Model
 
@@ -69,8 +69,9 @@ class Sequential(Model):
 
     def _build_graph(self, x: KerasTensor) -> None:
         inputs = x
-        for layer in self._seq_layers:
-            x = layer(x)
+        with name_scope(self.name):
+            for layer in self._seq_layers:
+                x = layer(x)
         self._init_graph(inputs, x)
         self._layers_with_input = self._layers
 

@@ -24,8 +24,9 @@ def serialize_keras_object(obj: Any) -> Any:
     if obj is None:
         return None
     if hasattr(obj, "get_config"):
-        cfg = {"module": _module_of(obj), "class_name": type(obj).__name__, "config": obj.get_config(),
-               "registered_name": None}
+        module = _module_of(obj)
+        cfg = {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(),
+               "registered_name": "Functional" if module.endswith("functional") else None}
         build = getattr(obj, "get_build_config", None)
         if build is not None:
             bc = build()
@@ -40,8 +41,11 @@ def serialize_keras_object(obj: Any) -> Any:
 def _module_of(obj: Any) -> str:
     from ..layers.layer import Layer
     from ..models.model import Model
-    if isinstance(obj, Model):
+    from ..models.sequential import Sequential
+    if isinstance(obj, Sequential):
         return "keras"
+    if isinstance(obj, Model):
+        return "keras.src.models.functional"
     if isinstance(obj, Layer):
         return "keras.layers"
     return "keras"

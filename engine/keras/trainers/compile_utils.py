@@ -62,6 +62,9 @@ class CompileLoss:
         self.output_names = output_names
         specs = _per_output(loss, output_names, "loss")
         self.losses = [None if s is None else losses_module.get(s) for s in specs]
+        # Keras's get_loss: a loss *function* ("mse" → mean_squared_error) is wrapped to take sample weights.
+        self.losses = [fn if fn is None or isinstance(fn, losses_module.Loss) else losses_module.LossFunctionWrapper(
+            fn, name=s if isinstance(s, str) else getattr(fn, "__name__", None)) for fn, s in zip(self.losses, specs)]
         if loss_weights is None:
             self.weights = [1.0] * len(output_names)
         elif isinstance(loss_weights, dict):

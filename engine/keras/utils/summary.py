@@ -112,7 +112,8 @@ def print_summary(model: Any, line_length: int | None = None, positions: Any = N
         positions = [p * 0.90 for p in positions] + [1.0]
         header.append("Trainable")
         align.append("center")
-    line_length = line_length or default_len
+    import shutil
+    line_length = line_length or min(default_len, shutil.get_terminal_size().columns - 4)
     widths, cur = [], 0
     for pos in positions:
         w = int(pos * line_length) - cur
@@ -135,8 +136,7 @@ def print_summary(model: Any, line_length: int | None = None, positions: Any = N
                                        and getattr(opt, "built", False)) else []
     total = count_params(tw) + count_params(nw) + count_params(opt_vars)
     total_mem = weight_memory_size(tw) + weight_memory_size(nw) + weight_memory_size(opt_vars)
-    console = rich.console.Console(highlight=False, force_terminal=False, color_system=None,
-                                   width=line_length + 10)
+    console = rich.console.Console(highlight=False, force_terminal=False, color_system=None)
     console.begin_capture()
     console.print(f'Model: "{rich.markup.escape(model.name)}"')
     console.print(table)
