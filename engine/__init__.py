@@ -25,3 +25,11 @@ from . import math, nn, random, config, dtypes, autodiff, data
 
 __version__ = "0.1.0"
 newaxis = None
+
+
+def __getattr__(name: str):
+    """``tf.keras`` and ``tf.saved_model`` load on first use (they are large)."""
+    import importlib
+    if name in ("keras", "saved_model", "distribute", "export"):
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'engine' has no attribute '{name}'")

@@ -70,7 +70,7 @@ class GradientTape:
 
     def watch(self, tensor: Any) -> None:
         """Watch a tensor, a variable, or a nested structure of them."""
-        for t in nest.flatten(tensor):
+        for t in (tensor,) if type(tensor) is Tensor else nest.flatten(tensor):
             if isinstance(t, Variable):
                 self._watched_var_ids.add(t._id)
                 self._note_variable(t)
@@ -106,13 +106,14 @@ class GradientTape:
 
     def _gradient(self, target: Any, sources: Any, output_gradients: Any,
                   unconnected_gradients: Any) -> Any:
-        unconnected = UnconnectedGradients(unconnected_gradients) \
-            if not isinstance(unconnected_gradients, UnconnectedGradients) else unconnected_gradients
-        flat_sources = nest.flatten(sources)
+        zero_unconnected = (unconnected_gradients is not UnconnectedGradients.NONE and
+                            UnconnectedGradients(unconnected_gradients) is UnconnectedGradients.ZERO)
+        flat_sources = [sources] if type(sources) is Tensor else nest.flatten(sources)
         for s in flat_sources:
             if not isinstance(s, (Tensor, Variable)):
                 raise ValueError(f"Passed in object {s!r} of type {type(s).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType.")
-        flat_targets = [core.convert_to_tensor(t) for t in nest.flatten(target)]
+        flat_targets = [target] if type(target) is Tensor else \
+            [core.convert_to_tensor(t) for t in nest.flatten(target)]
         if output_gradients is not None:
             flat_og = nest.flatten(output_gradients)
             if len(flat_og) != len(flat_targets):
@@ -120,9 +121,9 @@ class GradientTape:
         else:
             flat_og = [None] * len(flat_targets)
 
-        diff = (self._recording or core._tracer is not None
-                or any(t._recording and t is not self for t in core._tapes))
+        diff = self._differentiable()
         K = DIFF if diff else RAW
+        records = self._records
         # A source counts only if this tape watches it (explicitly or as an accessed
         # variable) or one of its records produced it: TF gives None otherwise.
         watched = self._watched_ids
@@ -133,18 +134,18 @@ class GradientTape:
             if i:
                 (source_ids if i in watched else pending).add(i)
         if pending:
-            for rec in self._records:
-                for o in rec.out_ids:
+            for rec in records:
+                for o in rec[5]:
                     if o in pending:
                         source_ids.add(o)
-        # Forward prune: ids that depend on a source.
+        # Forward prune: ids that depend on a source (also the needs-input-grad mask).
         reach = set(source_ids)
         relevant = []
-        for rec in self._records:
-            for i in rec.in_ids:
+        for rec in records:
+            for i in rec[4]:
                 if i in reach:
                     relevant.append(rec)
-                    for o in rec.out_ids:
+                    for o in rec[5]:
                         if o:
                             reach.add(o)
                     break
@@ -158,8 +159,7 @@ class GradientTape:
                     g = core.convert_to_tensor(og, dtype=t.dtype)
                     g = g if diff else g._np
                 _accumulate(grads, t._id, g, diff)
-        for rec in reversed(relevant):
-            out_ids = rec.out_ids
+        for op, xs, ys, attrs, in_ids, out_ids, shapes in reversed(relevant):
             if len(out_ids) == 1:
                 oid = out_ids[0]
                 g = grads.get(oid) if oid in source_ids else grads.pop(oid, None)
@@ -169,41 +169,38 @@ class GradientTape:
                 gs = [grads.get(o) if o in source_ids else grads.pop(o, None) for o in out_ids]
                 if all(x is None for x in gs):
                     continue
-                g = (tuple(gs) if getattr(rec.op.vjp, "accepts_none", False) else
-                     tuple(x if x is not None else _zeros(rec, k, diff) for k, x in enumerate(gs)))
-            in_ids = rec.in_ids
-            needs = tuple(i in reach for i in in_ids)
-            op = rec.op
-            xs = rec.inputs
-            ys = rec.outputs
+                g = (tuple(gs) if getattr(op.vjp, "accepts_none", False) else
+                     tuple(x if x is not None else _zeros(op, ys, k, diff) for k, x in enumerate(gs)))
+            needs = tuple([i in reach for i in in_ids])
             if not diff:
-                xs = tuple(None if x is None else x._np for x in xs) if xs is not None else (None,) * len(in_ids)
+                xs = tuple([None if x is None else x._np for x in xs]) if xs is not None else (None,) * len(in_ids)
                 if ys is not None:
-                    ys = ys[0]._np if len(ys) == 1 else tuple(y._np for y in ys)
+                    ys = ys[0]._np if len(ys) == 1 else tuple([y._np for y in ys])
             else:
                 if xs is None:
                     xs = (None,) * len(in_ids)
                 if ys is not None:
                     ys = ys[0] if len(ys) == 1 else ys
-            in_grads = op.vjp(K, g, xs, ys, rec.shapes, rec.attrs, needs)
+            in_grads = op.vjp(K, g, xs, ys, shapes, attrs, needs)
             for iid, need, gi in zip(in_ids, needs, in_grads):
                 if need and gi is not None:
                     _accumulate(grads, iid, gi, diff)
         results = []
         for s in flat_sources:
-            g = grads.get(s._id) if s._id in source_ids else None
+            sid = s._id
+            g = grads.get(sid) if sid in source_ids else None
+            arr = s._value._np if isinstance(s, Variable) else s._np
             if g is None:
-                if unconnected is UnconnectedGradients.ZERO:
-                    v = s._value if isinstance(s, Variable) else s
-                    g = np.zeros_like(v._np)
-                    results.append(wrap(g))
-                else:
-                    results.append(None)
-                continue
-            if s.dtype.is_integer or s.dtype.is_bool:
+                results.append(wrap(np.zeros_like(arr)) if zero_unconnected else None)
+            elif arr.dtype.kind not in "fc":
                 results.append(None)
-                continue
-            results.append(g if diff else wrap(np.asarray(g) if not isinstance(g, np.ndarray) else g))
+            elif diff:
+                results.append(g)
+            else:
+                results.append(wrap(g if isinstance(g, np.ndarray) else np.asarray(g)))
+        if (type(sources) in (list, tuple) and len(sources) == len(results)
+                and all(a is b for a, b in zip(sources, flat_sources))):  # a flat list: no repacking
+            return type(sources)(results)
         return nest.pack_sequence_as(sources, results)
 
     def jacobian(self, target: Any, sources: Any, unconnected_gradients: Any = UnconnectedGradients.NONE,
@@ -222,15 +219,15 @@ class GradientTape:
             gs = self._gradient(target, flat_sources, wrap(og.reshape(target._np.shape)), unconnected_gradients)
             for k, g in enumerate(gs):
                 rows[k].append(g)
+        diff = self._differentiable()
         out = []
         for k, s in enumerate(flat_sources):
             sshape = tuple(s.shape)
             if all(g is None for g in rows[k]) and n:
                 out.append(None)
                 continue
-            stacked = [np.zeros(sshape, s.dtype.as_numpy_dtype) if g is None else np.asarray(g._np) for g in rows[k]]
-            arr = np.stack(stacked) if stacked else np.zeros((0,) + sshape, s.dtype.as_numpy_dtype)
-            out.append(wrap(arr.reshape(tuple(target._np.shape) + sshape)))
+            out.append(_assemble(rows[k], 0, sshape, s.dtype.as_numpy_dtype,
+                                 tuple(target._np.shape) + sshape, diff))
         if not self._persistent:
             self._used = True
             self._records = []
@@ -253,20 +250,37 @@ class GradientTape:
         for j in range(m):
             og = np.zeros((b, m), dtype=target._np.dtype)
             og[:, j] = 1
-            g = self._gradient(target, source, wrap(og.reshape(tshape)), unconnected_gradients)
-            cols.append(np.zeros(sshape, source.dtype.as_numpy_dtype) if g is None else np.asarray(g._np))
+            cols.append(self._gradient(target, source, wrap(og.reshape(tshape)), unconnected_gradients))
+        diff = self._differentiable()
         if not self._persistent:
             self._used = True
             self._records = []
-        arr = np.stack(cols, axis=1) if cols else np.zeros((b, 0) + sshape[1:], source.dtype.as_numpy_dtype)
-        return wrap(arr.reshape((b,) + tshape[1:] + sshape[1:]))
+        return _assemble(cols, 1, sshape, source.dtype.as_numpy_dtype, (b,) + tshape[1:] + sshape[1:], diff)
+
+    def _differentiable(self) -> bool:
+        """Whether results must be built from recorded ops (higher order or tracing)."""
+        return (self._recording or core._tracer is not None
+                or any(t._recording and t is not self for t in core._tapes))
 
 
-def _zeros(rec: Any, k: int, diff: bool) -> Any:
-    o = rec.outputs[k] if rec.outputs is not None else None
-    raise_if = o is None
-    if raise_if:
-        raise RuntimeError(f"op {rec.op.name} needs save_output=True for multi-output gradients")
+def _assemble(parts: list, axis: int, part_shape: tuple, npdtype: Any, shape: tuple, diff: bool) -> Any:
+    """Stack per-row gradients (None → zeros) along ``axis`` and reshape to ``shape``.
+
+    With ``diff`` the stacking is recorded (``Pack``/``Reshape``), so a Jacobian
+    is differentiable by an outer tape and traced into a ``function`` graph."""
+    if not parts:
+        return wrap(np.zeros(shape, npdtype))
+    if diff:
+        xs = [wrap(np.zeros(part_shape, npdtype)) if g is None else g for g in parts]
+        return DIFF.Reshape(DIFF.Pack(*xs, axis=axis), shape=shape)
+    arr = np.stack([np.zeros(part_shape, npdtype) if g is None else g._np for g in parts], axis=axis)
+    return wrap(arr.reshape(shape))
+
+
+def _zeros(op: Any, outputs: Any, k: int, diff: bool) -> Any:
+    o = outputs[k] if outputs is not None else None
+    if o is None:
+        raise RuntimeError(f"op {op.name} needs save_output=True for multi-output gradients")
     z = np.zeros_like(o._np)
     return wrap(z) if diff else z
 

@@ -369,16 +369,28 @@ def _op_error(op: OpDef, inputs: Sequence[Tensor], exc: Exception) -> InvalidArg
     return InvalidArgumentError(None, op.name, f"{exc} (inputs: {shapes}) [Op:{op.name}]")
 
 
+_new_tensor = object.__new__
+
+
 def execute(op: OpDef, inputs: tuple, attrs: dict) -> Any:
     """Run ``op`` on Tensors ``inputs``; record it if a tape/tracer is active."""
     try:
-        out = op.forward(*[t._np for t in inputs], **attrs)
+        n = len(inputs)
+        if n == 2:
+            out = op.forward(inputs[0]._np, inputs[1]._np, **attrs)
+        elif n == 1:
+            out = op.forward(inputs[0]._np, **attrs)
+        else:
+            out = op.forward(*[t._np for t in inputs], **attrs)
     except (ValueError, IndexError, np.linalg.LinAlgError) as e:
         if isinstance(e, InvalidArgumentError):
             raise
         raise _op_error(op, inputs, e) from None
     if op.n_out == 1:
-        res = wrap(out)
+        res = _new_tensor(Tensor)  # wrap(out), inlined: this is the eager hot path
+        res._np = out
+        res._id = 0
+        res._tapes = None
         if _active:
             _record(op, inputs, (res,), attrs)
         return res
@@ -388,10 +400,15 @@ def execute(op: OpDef, inputs: tuple, attrs: dict) -> Any:
     return res
 
 
-class Record:
-    """One recorded op on a tape (class-free data, no closure)."""
+# A tape record is a plain tuple (cheapest to build on the hot path):
+#   (op, inputs, outputs, attrs, in_ids, out_ids, shapes)
+# inputs: the saved input Tensors (None where not saved, or None for none);
+# outputs: the output Tensors when backward needs them (save_output / multi-output).
+REC_OP, REC_INPUTS, REC_OUTPUTS, REC_ATTRS, REC_IN_IDS, REC_OUT_IDS, REC_SHAPES = range(7)
 
-    __slots__ = ("op", "inputs", "outputs", "attrs", "in_ids", "out_ids", "shapes")
+
+def _merge_tapes(a: tuple, b: tuple) -> tuple:
+    return a + tuple(t for t in b if t not in a)
 
 
 def _record(op: OpDef, inputs: tuple, outputs: tuple, attrs: dict) -> None:
@@ -399,37 +416,48 @@ def _record(op: OpDef, inputs: tuple, outputs: tuple, attrs: dict) -> None:
     if op.vjp is not None:
         for t in inputs:
             tp = t._tapes
-            if tp is not None:
-                for tape in tp:
-                    if tape._recording:
-                        if tapes is None:
-                            tapes = [tape]
-                        elif tape not in tapes:
-                            tapes.append(tape)
+            if tp is not None and tp is not tapes:
+                if tapes is None:
+                    tapes = tp
+                elif tp != tapes:
+                    tapes = _merge_tapes(tapes, tp)
+        if tapes is not None:
+            for tape in tapes:
+                if not tape._recording:
+                    tapes = tuple(x for x in tapes if x._recording) or None
+                    break
     if tapes is not None:
-        tapes = tuple(tapes)
-        out_ids = []
-        for o in outputs:
+        if len(outputs) == 1:
+            o = outputs[0]
             if o._np.dtype.kind in "fc":
-                o._id = _next_id()
+                oid = o._id = _next_id()
                 o._tapes = tapes
-                out_ids.append(o._id)
             else:
-                out_ids.append(0)
-        rec = Record()
-        rec.op = op
-        si = op.save_inputs
-        if si is True:
-            rec.inputs = inputs
-        elif si is False:
-            rec.inputs = None
+                oid = 0
+            out_ids = (oid,)
         else:
-            rec.inputs = tuple(t if i in si else None for i, t in enumerate(inputs))
-        rec.outputs = outputs if (op.save_output or op.n_out > 1) else None
-        rec.attrs = attrs
-        rec.in_ids = tuple(t._id for t in inputs)
-        rec.out_ids = tuple(out_ids)
-        rec.shapes = tuple(t._np.shape for t in inputs)
+            ids = []
+            for o in outputs:
+                if o._np.dtype.kind in "fc":
+                    o._id = _next_id()
+                    o._tapes = tapes
+                    ids.append(o._id)
+                else:
+                    ids.append(0)
+            out_ids = tuple(ids)
+        si = op.save_inputs
+        if len(inputs) == 2:
+            a, b = inputs
+            in_ids = (a._id, b._id)
+            shapes = (a._np.shape, b._np.shape)
+        else:
+            in_ids = tuple([t._id for t in inputs])
+            shapes = tuple([t._np.shape for t in inputs])
+        rec = (op,
+               inputs if si is True else None if si is False else
+               tuple([t if i in si else None for i, t in enumerate(inputs)]),
+               outputs if (op.save_output or op.n_out > 1) else None,
+               attrs, in_ids, out_ids, shapes)
         for tape in tapes:
             tape._records.append(rec)
     if _tracer is not None:

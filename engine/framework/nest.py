@@ -20,6 +20,14 @@ def _sort_key(k: Any) -> Any:
 
 def flatten(structure: Any, expand_composites: bool = False) -> list:
     """Leaves in a fixed order (dicts by sorted key)."""
+    if not isinstance(structure, (list, tuple, dict)):
+        return [structure]
+    if type(structure) is list or type(structure) is tuple:
+        for x in structure:
+            if isinstance(x, (list, tuple, dict)):
+                break
+        else:  # flat already (the common case on the hot path)
+            return list(structure)
     out: list = []
     _flatten_into(structure, out)
     return out

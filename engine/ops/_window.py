@@ -120,17 +120,25 @@ def geometry(in_sp: tuple, k_sp: tuple, strides: tuple, dilations: tuple, paddin
 
 def pad(x: np.ndarray, pads: tuple, value: Any = 0) -> np.ndarray:
     """Pad the spatial dims of a channels-last array; a C-contiguous result (``x`` itself if it already is)."""
-    if not any(b or a for b, a in pads):
+    if not any(map(any, pads)):
         return x if x.flags.c_contiguous else np.ascontiguousarray(x)
-    shape = (x.shape[0],) + tuple(n + b + a for n, (b, a) in zip(x.shape[1:-1], pads)) + (x.shape[-1],)
+    sp = x.shape
+    shape = [sp[0]]
+    for n, (b, a) in zip(sp[1:-1], pads):
+        shape.append(n + b + a)
+    shape.append(sp[-1])
     xp = np.zeros(shape, x.dtype) if value == 0 else np.full(shape, value, x.dtype)
-    xp[interior(x.shape, pads)] = x
+    xp[interior(sp, pads)] = x
     return xp
 
 
 def interior(shape: tuple, pads: tuple) -> tuple:
     """Index of the unpadded region inside a padded array."""
-    return (slice(None),) + tuple(slice(b, b + n) for n, (b, _) in zip(shape[1:-1], pads)) + (slice(None),)
+    idx = [slice(None)]
+    for n, (b, _) in zip(shape[1:-1], pads):
+        idx.append(slice(b, b + n))
+    idx.append(slice(None))
+    return tuple(idx)
 
 
 def taps(k_sp: Sequence[int]) -> list:
@@ -145,4 +153,4 @@ def window(tap: tuple, out_sp: tuple, strides: tuple, dilations: tuple) -> tuple
 
 
 def is_padded(pads: tuple) -> bool:
-    return any(b or a for b, a in pads)
+    return any(map(any, pads))

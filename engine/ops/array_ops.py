@@ -100,7 +100,14 @@ def _cast_vjp(K, g, xs, y, shapes, attrs, needs):
     return (K.Cast(g, dtype=src, src=np.dtype(attrs["dtype"]).str),)
 
 
-register_op("Cast", lambda x, dtype, src: np.asarray(x).astype(dtype), _cast_vjp, save_inputs=False)
+def _cast_kernel(x, dtype, src):
+    if src[1] in "fc" and dtype[1] in "iu":  # out-of-range floats: TF gives a value, not a warning
+        with np.errstate(invalid="ignore", over="ignore"):
+            return np.asarray(x).astype(dtype)
+    return np.asarray(x).astype(dtype)
+
+
+register_op("Cast", _cast_kernel, _cast_vjp, save_inputs=False)
 
 
 def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:
@@ -289,6 +296,8 @@ def _split_kernel(x, sizes, axis):
 
 def _split_vjp(K, g, xs, y, s, a, n):
     axis, sizes = a["axis"], a["sizes"]
+    if not isinstance(g, tuple):  # a one-piece split: the tape passes the bare gradient
+        return (g,)
     if all(gi is not None for gi in g):
         return (K.ConcatV2(*g, axis=axis),)
     starts, lens, pieces = [], [], []
@@ -320,6 +329,8 @@ def _unpack_kernel(x, num, axis):
 
 def _unpack_vjp(K, g, xs, y, s, a, n):
     axis = a["axis"]
+    if not isinstance(g, tuple):  # num == 1: the tape passes the bare gradient
+        return (K.Reshape(g, shape=tuple(s[0])),)
     if all(gi is not None for gi in g):
         return (K.Pack(*g, axis=axis),)
     present = tuple(i for i, gi in enumerate(g) if gi is not None)
@@ -452,7 +463,10 @@ def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: int | None = 
     shape = x._np.shape
     nd = len(shape)
     s = num_or_size_splits
-    is_num = isinstance(s, (int, np.integer)) or (_is_tensorlike(s) and np.ndim(_value(s)) == 0)
+    if _is_tensorlike(s) and np.ndim(_value(s)) == 0:
+        raise ValueError("Rank-0 tensors are not supported as the num_or_size_splits argument to split. "
+                         f"Argument provided: {s}")
+    is_num = isinstance(s, (int, np.integer))
     op = "Split" if is_num else "SplitV"
     ax = _int(axis)
     if not -nd <= ax < nd:
@@ -492,8 +506,17 @@ def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: int | None = 
 # Slicing: one StridedSlice op for ``x[key]``, ``tf.slice`` and ``tf.strided_slice``.
 # Its ``key`` attr is a tuple of: int (index, drops the axis), None (new axis),
 # Ellipsis, or a (start, stop, step) tuple for a slice - numpy basic indexing.
+_KEY_CACHE: dict = {}
+
+
 def _np_key(key: tuple) -> tuple:
-    return tuple(_pyslice(*k) if k.__class__ is tuple else k for k in key)
+    """The numpy index for a key attr (memoised: slices are rebuilt on every call otherwise)."""
+    r = _KEY_CACHE.get(key)
+    if r is None:
+        if len(_KEY_CACHE) > 4096:
+            _KEY_CACHE.clear()
+        r = _KEY_CACHE[key] = tuple(_pyslice(*k) if k.__class__ is tuple else k for k in key)
+    return r
 
 
 def _strided_slice_kernel(x, key):
@@ -537,21 +560,10 @@ def _index_value(k: Any) -> int:
     raise TypeError(f"{_SLICE_TYPE_ERROR}, got {k!r}")
 
 
-def _spec_item(k: Any) -> Any:
-    c = k.__class__
-    if c is int or k is None or k is Ellipsis:
-        return k
-    if c is _pyslice:
-        a, b, s = k.start, k.stop, k.step
-        if ((a is None or a.__class__ is int) and (b is None or b.__class__ is int)
-                and (s is None or s.__class__ is int)):
-            return k
-        return _pyslice(*(None if v is None else _index_value(v) for v in (a, b, s)))
-    return _index_value(k)
-
-
 def _encode_key(shape: tuple, spec: Any) -> tuple:
-    """Validate a spec of ints/slices/None/Ellipsis against ``shape`` like TF; return the op's key attr."""
+    """Validate an index spec against ``shape`` like TF; return the op's key attr.
+
+    Items may be ints, slices, None, Ellipsis or index-likes (numpy ints, scalar int tensors)."""
     nd = len(shape)
     n_ell = consume = 0
     for k in spec:
@@ -567,17 +579,24 @@ def _encode_key(shape: tuple, spec: Any) -> tuple:
     out = []
     d = 0
     for pos, k in enumerate(spec):
-        if k is Ellipsis:
-            d += nd - consume
-            out.append(k)
+        c = k.__class__
+        if c is _pyslice:
+            a, b, st = k.start, k.stop, k.step
+            if not ((a is None or a.__class__ is int) and (b is None or b.__class__ is int)
+                    and (st is None or st.__class__ is int)):
+                a, b, st = (None if v is None else _index_value(v) for v in (a, b, st))
+            if st == 0:
+                raise _bad("StridedSlice", f"strides[{pos}] must be non-zero")
+            out.append((a, b, st))
+            d += 1
         elif k is None:
             out.append(None)
-        elif k.__class__ is _pyslice:
-            if k.step == 0:
-                raise _bad("StridedSlice", f"strides[{pos}] must be non-zero")
-            out.append((k.start, k.stop, k.step))
-            d += 1
+        elif k is Ellipsis:
+            d += nd - consume
+            out.append(k)
         else:
+            if c is not int:
+                k = _index_value(k)
             n = shape[d]
             if k < -n or k >= n:
                 raise _bad("StridedSlice", f"slice index {k + n if k < 0 else k} of dimension {d} out of bounds.")
@@ -599,13 +618,14 @@ def getitem(tensor_: Any, key: Any) -> Tensor:
         if key < -n or key >= n:
             raise _bad("StridedSlice", f"slice index {key + n if key < 0 else key} of dimension 0 out of bounds.")
         return execute(_SS, (x,), {"key": (key,)})
-    if c is bool or (_is_tensorlike(key) and _value(key).dtype == np.bool_) or (
-            c is np.ndarray and key.dtype == np.bool_):
+    if c is tuple:
+        return execute(_SS, (x,), {"key": _encode_key(x._np.shape, key)})
+    if c is list:
+        return execute(_SS, (x,), {"key": _encode_key(x._np.shape, key)})
+    if c is bool or (c is np.ndarray and key.dtype == np.bool_) or (
+            _is_tensorlike(key) and _value(key).dtype == np.bool_):
         return boolean_mask(x, key)
-    if c is not tuple:
-        key = tuple(key) if c is list else (key,)
-    spec = [_spec_item(k) for k in key]
-    return execute(_SS, (x,), {"key": _encode_key(x._np.shape, spec)})
+    return execute(_SS, (x,), {"key": _encode_key(x._np.shape, (key,))})
 
 
 def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor:
@@ -737,8 +757,10 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
         if lo < 0 or hi < 0:
             raise _bad(op, f"Paddings must be non-negative: {lo} {hi}")
     if m == "CONSTANT":
-        cv = core.convert_to_tensor(constant_values, x.dtype)._np
-        return execute(OPS["Pad"], (x,), {"paddings": pads, "constant_values": cv.reshape(()).item()})
+        cv = constant_values
+        if not (type(cv) is int or (type(cv) is float and x._np.dtype.kind in "fc")):
+            cv = core.convert_to_tensor(cv, x.dtype)._np.reshape(()).item()
+        return execute(OPS["Pad"], (x,), {"paddings": pads, "constant_values": cv})
     for (lo, hi), d in zip(pads, x._np.shape):
         if m == "REFLECT" and (lo >= d or hi >= d):
             raise _bad(op, f"paddings must be less than the dimension size: {lo}, {hi} not less than {d}")
@@ -988,7 +1010,14 @@ register_op("TensorScatterUpdate",
 register_op("TensorScatterAdd",
             lambda t, i, u: _scatter_into(np.array(t, copy=True), i, u, "TensorScatterAdd", True),
             _tensor_scatter_add_vjp, save_inputs=(1,))
-register_op("Where", lambda x: np.argwhere(np.asarray(x)).astype(np.int64), None)
+def _where_kernel(x):
+    if np.ndim(x) == 0:
+        raise _bad("Where", "WhereOp : Unhandled input dimensions: 0")
+    return np.argwhere(x).astype(np.int64)
+
+
+register_op("Where", _where_kernel, None)
+register_op("MaskIndices", lambda m: np.flatnonzero(m).astype(np.int64), None)  # Where on the flat mask
 
 
 def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None, batch_dims: int = 0,
@@ -1139,8 +1168,7 @@ def boolean_mask(tensor: Any, mask: Any, axis: Any = None, name: str = "boolean_
         raise ValueError(f"Shapes {sub} and {m._np.shape} are incompatible")
     if md > 1:
         x = execute(OPS["Reshape"], (x,), {"shape": shape[:ax] + (_prod(sub),) + shape[ax + md:]})
-        m = execute(OPS["Reshape"], (m,), {"shape": (-1,)})
-    idx = execute(OPS["Reshape"], (execute(OPS["Where"], (m,), _NOATTR),), {"shape": (-1,)})
+    idx = execute(OPS["MaskIndices"], (m,), _NOATTR)
     return execute(OPS["GatherV2"], (x, idx), {"axis": ax, "batch_dims": 0})
 
 
@@ -1178,6 +1206,8 @@ def repeat(input: Any, repeats: Any, axis: Any = None, name: str | None = None) 
 def _argsort(x: np.ndarray, axis: int, descending: bool) -> np.ndarray:
     if not descending:
         return np.argsort(x, axis=axis, kind="stable")
+    if x.dtype.kind in "fc":  # negation keeps ties in index order and costs one pass
+        return np.argsort(np.negative(x), axis=axis, kind="stable")
     n = x.shape[axis]
     r = np.argsort(np.flip(x, axis), axis=axis, kind="stable")
     return (n - 1) - np.flip(r, axis)

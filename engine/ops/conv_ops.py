@@ -15,7 +15,6 @@ import warnings
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ..framework.core import OPS, Tensor, execute, register_op
 from ..framework.errors import InvalidArgumentError, UnimplementedError
@@ -34,7 +33,7 @@ __all__ = [
     "separable_conv2d",
 ]
 
-_DW_CHUNK = 2048  # rows per GEMM block for dW = colsᵀ @ dY (long-K GEMMs are slow in one call)
+_DW_BLOCK_BYTES = 384 * 1024  # dW = colsᵀ @ dY runs in row blocks of about this many bytes of cols
 
 
 # ---------------------------------------------------------------------------
@@ -62,7 +61,8 @@ def _im2col(x: np.ndarray, k_sp: tuple, ss: tuple, ds: tuple, pads: tuple, out_s
     else:
         shape = (n, *out_sp, *k_sp, c)
         strides = lead + tuple(st[1 + i] * ds[i] for i in range(nd)) + (st[-1],)
-    return np.ascontiguousarray(as_strided(xp, shape, strides, writeable=False)).reshape(m, t * c)
+    # np.ndarray over xp's buffer is as_strided without its ~8 µs of Python (and bounds-checked).
+    return np.ascontiguousarray(np.ndarray(shape, xp.dtype, buffer=xp, strides=strides)).reshape(m, t * c)
 
 
 def _geom(in_shape: tuple, k_sp: tuple, a: dict, op: str) -> tuple:
@@ -112,12 +112,15 @@ def _conv_dw(x, dy, f_shape, ss, ds, pads):
         return np.zeros(f_shape, dtype)
     cols = _im2col(x, k_sp, ss, ds, pads, out_sp)
     dy2 = dy.reshape(-1, f)
-    m = cols.shape[0]
-    if m <= 2 * _DW_CHUNK or cols.shape[1] * f < 512:
+    m, k = cols.shape
+    # One long-K GEMM is 2-4x slower than a sum of cache-sized blocks (measured: 7744x144x32
+    # 4.8 ms whole vs 2.0 ms in 512-row blocks); small products stay one call.
+    rows = 1 << max(7, min(11, (_DW_BLOCK_BYTES // (k * cols.itemsize)).bit_length() - 1))
+    if m <= 2 * rows or k * f < 512:
         return (cols.T @ dy2).reshape(f_shape)
-    acc = cols[:_DW_CHUNK].T @ dy2[:_DW_CHUNK]
-    for s in range(_DW_CHUNK, m, _DW_CHUNK):
-        acc += cols[s:s + _DW_CHUNK].T @ dy2[s:s + _DW_CHUNK]
+    acc = cols[:rows].T @ dy2[:rows]
+    for s in range(rows, m, rows):
+        acc += cols[s:s + rows].T @ dy2[s:s + rows]
     return acc.reshape(f_shape)
 
 

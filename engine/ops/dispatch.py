@@ -20,18 +20,24 @@ def tensor(x: Any, dtype: Any = None) -> Tensor:
 
 
 def binary_args(op_name: str, x: Any, y: Any) -> tuple:
-    """Convert a binary op's operands like TF: Python values take the other's dtype."""
+    """Convert a binary op's operands like TF: Python values take the other's dtype.
+
+    As in TF, a Python value that cannot take it raises TypeError, except for
+    ``AddV2`` (``tf.add`` / ``+`` only hint the dtype: the op then raises
+    InvalidArgumentError); numpy operands are cast to the tensor's dtype.
+    """
     tx = type(x) is Tensor
     ty = type(y) is Tensor
+    strict = op_name != "AddV2"
     if not tx:
         if ty or hasattr(type(y), "_as_tensor"):
             y = convert_to_tensor(y)
-            x = _like(x, y)
+            x = _like(x, y, strict)
         else:
             x = convert_to_tensor(x)
-            y = _like(y, x)
+            y = _like(y, x, strict)
     elif not ty:
-        y = _like(y, x)
+        y = _like(y, x, strict)
     if x._np.dtype != y._np.dtype:
         raise InvalidArgumentError(
             None, op_name,
@@ -49,14 +55,16 @@ def _tf_type(t: Tensor) -> str:
     return _TF_TYPE_NAMES.get(n, n)
 
 
-def _like(v: Any, ref: Tensor) -> Tensor:
+def _like(v: Any, ref: Tensor, strict: bool = False) -> Tensor:
     if type(v) is Tensor or hasattr(type(v), "_as_tensor"):
         return convert_to_tensor(v)
-    if isinstance(v, np.ndarray) and v.dtype != ref._np.dtype and v.dtype.kind == ref._np.dtype.kind:
-        return core.wrap(v.astype(ref._np.dtype))
+    if isinstance(v, (np.ndarray, np.generic)) and v.dtype.kind in "biuf" and ref._np.dtype.kind in "biuf":
+        return core.wrap(np.asarray(v).astype(ref._np.dtype))  # TF casts numpy operands
     try:
         return convert_to_tensor(v, ref.dtype)
     except (TypeError, ValueError):
+        if strict:
+            raise
         return convert_to_tensor(v)
 
 
@@ -95,3 +103,16 @@ def normalize_axis(axis: Any, ndim: int, op_name: str = "") -> Any:
             raise InvalidArgumentError(None, op_name, f"Invalid reduction dimension ({a} for input with {ndim} dimension(s)) [Op:{op_name}]")
         out.append(a % ndim if ndim else 0)
     return tuple(out)
+
+
+_KIND_TYPES = {"f": "bfloat16, half, float, double", "i": "int8, int16, int32, int64",
+               "u": "uint8, uint16, uint32, uint64", "c": "complex64, complex128", "b": "bool"}
+
+
+def check_kind(name: str, x: Tensor, kinds: str) -> None:
+    """Raise TF's InvalidArgumentError when ``x``'s dtype kind is not one of ``kinds`` ("fiucb")."""
+    if x._np.dtype.kind not in kinds:
+        allowed = ", ".join(_KIND_TYPES[k] for k in kinds)
+        raise InvalidArgumentError(
+            None, name,
+            f"Value for attr 'T' of {_tf_type(x)} is not in the list of allowed values: {allowed} [Op:{name}]")

@@ -15,7 +15,7 @@ from ..framework import core, dtypes
 from ..framework.core import OPS, Tensor, execute, register_op, wrap
 from ..framework.errors import InvalidArgumentError
 from .array_ops import sum_to
-from .dispatch import binary_args, normalize_axis, require_float, run_binary, run_unary, tensor
+from .dispatch import binary_args, check_kind, normalize_axis, require_float, run_binary, run_unary, tensor
 
 _NOATTR: dict = {}
 
@@ -41,6 +41,7 @@ __all__ = [
     "cumprod",
     "cumsum",
     "div_no_nan",
+    "divide_no_nan",
     "divide",
     "einsum",
     "equal",
@@ -196,6 +197,22 @@ def _floordiv_kernel(x, y):
     return np.floor_divide(x, y)
 
 
+def _floormod_kernel(x, y):
+    if np.asarray(x).dtype.kind in "iu" and np.any(np.asarray(y) == 0):
+        raise InvalidArgumentError(None, "FloorMod", "Integer division by zero [Op:FloorMod]")
+    return np.mod(x, y)
+
+
+def _truncdiv_kernel(x, y):
+    x, y = np.asarray(x), np.asarray(y)
+    if x.dtype.kind in "iu":  # exact integer arithmetic (no float round trip)
+        if np.any(y == 0):
+            raise InvalidArgumentError(None, "TruncateDiv", "Integer division by zero [Op:TruncateDiv]")
+        q = np.floor_divide(x, y)
+        return q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0))).astype(q.dtype)
+    return np.trunc(np.true_divide(x, y))
+
+
 def _pow_log_safe(x):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(x > 0, np.log(np.where(x > 0, x, 1)), np.zeros((), np.asarray(x).dtype))
@@ -212,9 +229,9 @@ register_op("Maximum", np.maximum, _maximum_vjp)
 register_op("Minimum", np.minimum, _minimum_vjp)
 register_op("SquaredDifference", lambda x, y: np.square(np.subtract(x, y)), _sqdiff_vjp)
 register_op("FloorDiv", _floordiv_kernel, None)
-register_op("FloorMod", np.mod, _floormod_vjp)
+register_op("FloorMod", _floormod_kernel, _floormod_vjp)
 register_op("Atan2", np.arctan2, _atan2_vjp)
-register_op("TruncateDiv", lambda x, y: np.trunc(np.true_divide(x, y)).astype(np.asarray(x).dtype), None)
+register_op("TruncateDiv", _truncdiv_kernel, None)
 
 for _name, _fn in (("Equal", np.equal), ("NotEqual", np.not_equal), ("Less", np.less),
                    ("LessEqual", np.less_equal), ("Greater", np.greater),
@@ -344,7 +361,7 @@ def _clip_vjp(K, g, xs, y, s, a, n):
             _unb(K, K.Select(above, g, z), s[2]) if n[2] else None)
 
 
-register_op("ClipByValue", lambda t, lo, hi: np.minimum(np.maximum(t, lo), hi), _clip_vjp)
+register_op("ClipByValue", lambda t, lo, hi: np.maximum(np.minimum(t, hi), lo), _clip_vjp)  # TF: lo wins
 
 
 # ---------------------------------------------------------------------------
@@ -356,7 +373,7 @@ def _kshape(shape, axis):
 
 
 def _sum_kernel(x, axis, keepdims):
-    return np.sum(x, axis=axis, keepdims=keepdims)
+    return np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype if x.dtype.kind in "iu" else None)
 
 
 def _sum_vjp(K, g, xs, y, s, a, n):
@@ -367,9 +384,24 @@ def _sum_vjp(K, g, xs, y, s, a, n):
 
 
 def _mean_kernel(x, axis, keepdims):
-    if x.dtype.kind in "iu":
-        return (np.sum(x, axis=axis, keepdims=keepdims) // max(1, _count(x.shape, axis))).astype(x.dtype)
+    if x.dtype.kind in "iu":  # TF: integer sum / count, truncated toward zero
+        t = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64 if x.dtype.kind == "i" else np.uint64)
+        return (np.sign(t) * (np.abs(t) // max(1, _count(x.shape, axis)))).astype(x.dtype)
     return np.mean(x, axis=axis, keepdims=keepdims)
+
+
+def _max_kernel(x, axis, keepdims):
+    if x.size == 0:  # TF: the identity (-inf, or the dtype's lowest value)
+        low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        return np.max(x, axis=axis, keepdims=keepdims, initial=low)
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+def _min_kernel(x, axis, keepdims):
+    if x.size == 0:
+        high = np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).max
+        return np.min(x, axis=axis, keepdims=keepdims, initial=high)
+    return np.min(x, axis=axis, keepdims=keepdims)
 
 
 def _count(shape, axis):
@@ -400,6 +432,8 @@ def _minmax_vjp(K, g, xs, y, s, a, n):
 
 def _prod_grad_kernel(x, g, axis, keepdims):
     """d prod / dx via exclusive products (exact with zeros), times g."""
+    if x.size == 0:
+        return np.zeros(x.shape, x.dtype)
     nd = x.ndim
     axes = tuple(range(nd)) if axis is None else axis
     rest = tuple(i for i in range(nd) if i not in axes)
@@ -421,9 +455,10 @@ def _prod_vjp(K, g, xs, y, s, a, n):
 
 
 def _lse_kernel(x, axis, keepdims):
-    m = np.max(x, axis=axis, keepdims=True)
+    m = _max_kernel(x, axis, True)
     m = np.where(np.isfinite(m), m, np.zeros((), x.dtype))
-    r = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    with np.errstate(divide="ignore"):
+        r = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
     return r if keepdims else np.reshape(r, np.sum(x, axis=axis).shape)
 
 
@@ -471,11 +506,10 @@ def _cumprod_vjp(K, g, xs, y, s, a, n):
 
 register_op("Sum", _sum_kernel, _sum_vjp, save_inputs=False)
 register_op("Mean", _mean_kernel, _mean_vjp, save_inputs=False)
-register_op("Max", lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims), _minmax_vjp,
-            save_output=True)
-register_op("Min", lambda x, axis, keepdims: np.min(x, axis=axis, keepdims=keepdims), _minmax_vjp,
-            save_output=True)
-register_op("Prod", lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims), _prod_vjp)
+register_op("Max", _max_kernel, _minmax_vjp, save_output=True)
+register_op("Min", _min_kernel, _minmax_vjp, save_output=True)
+register_op("Prod", lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims,
+                                                      dtype=x.dtype if x.dtype.kind in "iu" else None), _prod_vjp)
 register_op("ProdGrad", _prod_grad_kernel, None)
 register_op("LogSumExp", _lse_kernel, _lse_vjp, save_output=True)
 register_op("Any", lambda x, axis, keepdims: np.any(x, axis=axis, keepdims=keepdims), None)
@@ -519,7 +553,8 @@ def _matmul_vjp(K, g, xs, y, s, at, n):
     return ga, gb
 
 
-register_op("MatMul", _matmul_kernel, _matmul_vjp)
+_MATMUL = register_op("MatMul", _matmul_kernel, _matmul_vjp)
+_NO_TRANSPOSE = {"transpose_a": False, "transpose_b": False}  # shared attrs: never mutated
 
 
 # ---------------------------------------------------------------------------
@@ -535,10 +570,14 @@ def _einsum_vjp(K, g, xs, y, s, a, n):
             continue
         others = [subs[j] for j in range(len(subs)) if j != i]
         avail = set(out) | set("".join(others))
-        target = "".join(c for c in dict.fromkeys(sub) if c in avail or c == ".")
-        target = target.replace("...", "\0").replace(".", "").replace("\0", "...")
-        geq = ",".join([out] + others) + "->" + target
-        gi = K.Einsum(g, *[xs[j] for j in range(len(subs)) if j != i], equation=geq)
+        tok = sub.replace("...", "\0")  # the ellipsis is one token
+        target = "".join(c for c in dict.fromkeys(tok) if c in avail or c == "\0").replace("\0", "...")
+        lhs = ",".join([out] + others)
+        ell = "..." in lhs and "..." not in target  # numpy cannot sum an ellipsis away: keep, then Sum
+        gi = K.Einsum(g, *[xs[j] for j in range(len(subs)) if j != i],
+                      equation=lhs + "->" + ("..." if ell else "") + target)
+        if ell:
+            gi = K.Sum(gi, axis=tuple(range(len(gi.shape) - len(target))), keepdims=False)
         # Indices summed only in this operand, or repeated (diagonals): expand back.
         if target != sub:
             gi = K.EinsumExpand(gi, xs[i], target=target, sub=sub)
@@ -591,13 +630,15 @@ register_op("EinsumExpand", _einsum_expand_kernel, None)
 
 # ===========================================================================
 # Public API
-def _bin(name):
+def _bin(name, kinds="fiuc"):
+    """Public binary op; ``kinds``: the dtype kinds TF registers kernels for."""
     op = OPS[name]
 
     def f(x: Any, y: Any, name: str | None = None) -> Tensor:
-        if type(x) is Tensor and type(y) is Tensor and x._np.dtype == y._np.dtype:
+        if type(x) is Tensor and type(y) is Tensor and x._np.dtype == y._np.dtype and x._np.dtype.kind in kinds:
             return execute(op, (x, y), _NOATTR)
         x, y = binary_args(op.name, x, y)
+        check_kind(op.name, x, kinds)
         return execute(op, (x, y), _NOATTR)
     return f
 
@@ -611,20 +652,21 @@ squared_difference = _bin("SquaredDifference")
 floordiv = _bin("FloorDiv")
 floormod = _bin("FloorMod")
 mod = floormod
-atan2 = _bin("Atan2")
+atan2 = _bin("Atan2", "f")
 pow = _bin("Pow")
 div_no_nan = _bin("DivNoNan")
-realdiv = _bin("RealDiv")
+divide_no_nan = div_no_nan
+realdiv = _bin("RealDiv", "fc")
 truncatediv = _bin("TruncateDiv")
-equal = _bin("Equal")
-not_equal = _bin("NotEqual")
-less = _bin("Less")
-less_equal = _bin("LessEqual")
-greater = _bin("Greater")
-greater_equal = _bin("GreaterEqual")
-logical_and = _bin("LogicalAnd")
-logical_or = _bin("LogicalOr")
-logical_xor = _bin("LogicalXor")
+equal = _bin("Equal", "fiucbO")
+not_equal = _bin("NotEqual", "fiucbO")
+less = _bin("Less", "fiu")
+less_equal = _bin("LessEqual", "fiu")
+greater = _bin("Greater", "fiu")
+greater_equal = _bin("GreaterEqual", "fiu")
+logical_and = _bin("LogicalAnd", "b")
+logical_or = _bin("LogicalOr", "b")
+logical_xor = _bin("LogicalXor", "b")
 
 
 def add_v2(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -633,7 +675,11 @@ def add_v2(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """``x / y``; integer inputs are cast to float (int8/16→float32, int32/64→float64) like TF."""
-    x, y = binary_args("RealDiv", x, y)
+    try:
+        x, y = binary_args("RealDiv", x, y)
+    except InvalidArgumentError:  # TF's truediv raises TypeError for mixed dtypes
+        raise TypeError(f"`x` and `y` must have the same dtype, got {tensor(x).dtype!r} != "
+                        f"{tensor(y).dtype!r}.") from None
     k = x._np.dtype
     if k.kind in "iu":
         from .array_ops import cast
@@ -649,11 +695,15 @@ def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def negative(x: Any, name: str | None = None) -> Tensor:
-    return run_unary("Neg", x)
+    x = tensor(x)
+    check_kind("Neg", x, "fic")
+    return execute(OPS["Neg"], (x,), _NOATTR)
 
 
 def logical_not(x: Any, name: str | None = None) -> Tensor:
-    return run_unary("LogicalNot", x)
+    x = tensor(x)
+    check_kind("LogicalNot", x, "b")
+    return execute(OPS["LogicalNot"], (x,), _NOATTR)
 
 
 def _float_unary(op_name):
@@ -669,12 +719,14 @@ def _float_unary(op_name):
     return f
 
 
-def _any_unary(op_name):
+def _any_unary(op_name, kinds):
     op = OPS[op_name]
 
     def f(x: Any, name: str | None = None) -> Tensor:
         if type(x) is not Tensor:
             x = tensor(x)
+        if x._np.dtype.kind not in kinds:
+            check_kind(op_name, x, kinds)
         return execute(op, (x,), _NOATTR)
     return f
 
@@ -704,11 +756,11 @@ ceil = _float_unary("Ceil")
 is_nan = _float_unary("IsNan")
 is_inf = _float_unary("IsInf")
 is_finite = _float_unary("IsFinite")
-square = _any_unary("Square")
-abs = _any_unary("Abs")
-sign = _any_unary("Sign")
-reciprocal = _any_unary("Reciprocal")
-round = _any_unary("Round")
+square = _any_unary("Square", "fiuc")
+abs = _any_unary("Abs", "fic")
+sign = _any_unary("Sign", "fic")
+reciprocal = _any_unary("Reciprocal", "fc")
+round = _any_unary("Round", "fic")
 
 
 def log_sigmoid(x: Any, name: str | None = None) -> Tensor:
@@ -735,6 +787,9 @@ def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name: str | 
     t = tensor(t)
     lo = _as(clip_value_min, t)
     hi = _as(clip_value_max, t)
+    if (lo._np.ndim or hi._np.ndim) and np.broadcast_shapes(t._np.shape, lo._np.shape, hi._np.shape) != t._np.shape:
+        big = lo if lo._np.ndim >= hi._np.ndim else hi
+        raise ValueError(f"Shapes {t._np.shape} and {big._np.shape} are incompatible")
     return execute(OPS["ClipByValue"], (t, lo, hi), _NOATTR)
 
 
@@ -743,13 +798,13 @@ def _as(v: Any, ref: Tensor) -> Tensor:
     return v
 
 
-def _reduce(op_name, bool_only=False):
+def _reduce(op_name, kinds="fiuc"):
     op = OPS[op_name]
 
     def f(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
         x = tensor(input_tensor)
-        if bool_only and x._np.dtype != np.bool_:
-            x = execute(OPS["Cast"], (x,), {"dtype": "|b1", "src": x._np.dtype.str})
+        if x._np.dtype.kind not in kinds:
+            check_kind(op_name, x, kinds)
         ax = normalize_axis(axis, x._np.ndim, op_name)
         return execute(op, (x,), {"axis": ax, "keepdims": bool(keepdims)})
     f.__name__ = "reduce_" + op_name.lower()
@@ -758,16 +813,18 @@ def _reduce(op_name, bool_only=False):
 
 reduce_sum = _reduce("Sum")
 reduce_mean = _reduce("Mean")
-reduce_max = _reduce("Max")
-reduce_min = _reduce("Min")
+reduce_max = _reduce("Max", "fiu")
+reduce_min = _reduce("Min", "fiu")
 reduce_prod = _reduce("Prod")
-reduce_logsumexp = _reduce("LogSumExp")
-reduce_any = _reduce("Any", bool_only=True)
-reduce_all = _reduce("All", bool_only=True)
+reduce_logsumexp = _reduce("LogSumExp", "f")
+reduce_any = _reduce("Any", "b")
+reduce_all = _reduce("All", "b")
 
 
 def reduce_variance(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     x = tensor(input_tensor)
+    if x._np.dtype.kind not in "fc":
+        raise TypeError(f"Input must be either real or complex. Received integer type {x.dtype!r}.")
     m = reduce_mean(x, axis=axis, keepdims=True)
     return reduce_mean(square(subtract(x, m)), axis=axis, keepdims=keepdims)
 
@@ -779,26 +836,42 @@ def reduce_std(input_tensor: Any, axis: Any = None, keepdims: bool = False, name
 def argmax(input: Any, axis: Any = None, output_type: Any = dtypes.int64, name: str | None = None) -> Tensor:
     """Index of the largest value along ``axis`` (default 0), first on ties."""
     x = tensor(input)
-    ax = 0 if axis is None else normalize_axis(axis, x._np.ndim, "ArgMax")[0]
-    return execute(OPS["ArgMax"], (x,), {"axis": ax, "output_type": dtypes.as_dtype(output_type)._np.str})
+    return execute(OPS["ArgMax"], (x,), _arg_attrs(x, axis, output_type, "ArgMax"))
 
 
 def argmin(input: Any, axis: Any = None, output_type: Any = dtypes.int64, name: str | None = None) -> Tensor:
     """Index of the smallest value along ``axis`` (default 0), first on ties."""
     x = tensor(input)
-    ax = 0 if axis is None else normalize_axis(axis, x._np.ndim, "ArgMin")[0]
-    return execute(OPS["ArgMin"], (x,), {"axis": ax, "output_type": dtypes.as_dtype(output_type)._np.str})
+    return execute(OPS["ArgMin"], (x,), _arg_attrs(x, axis, output_type, "ArgMin"))
+
+
+def _arg_attrs(x: Tensor, axis: Any, output_type: Any, op: str) -> dict:
+    out = dtypes.as_dtype(output_type)
+    if out.name not in ("int16", "uint16", "int32", "int64"):
+        raise InvalidArgumentError(None, op, f"Value for attr 'output_type' of {out.name} is not in the list of "
+                                   f"allowed values: int16, uint16, int32, int64 [Op:{op}]")
+    if x._np.ndim == 0:
+        raise InvalidArgumentError(None, op, f"Expected dimension in the range [0, 0), but got 0 [Op:{op}]")
+    ax = 0 if axis is None else normalize_axis(axis, x._np.ndim, op)[0]
+    return {"axis": ax, "output_type": out._np.str}
+
+
+def _scan_axis(t: Tensor, axis: Any, op: str) -> int:
+    check_kind(op, t, "fiuc")
+    if t._np.ndim == 0:
+        raise InvalidArgumentError(None, op, f"ScanOp: Expected scan axis in the range [0, 0), but got {axis} [Op:{op}]")
+    return normalize_axis(axis, t._np.ndim, op)[0]
 
 
 def cumsum(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: str | None = None) -> Tensor:
     t = tensor(x)
-    ax = normalize_axis(axis, t._np.ndim, "Cumsum")[0]
+    ax = _scan_axis(t, axis, "Cumsum")
     return execute(OPS["Cumsum"], (t,), {"axis": ax, "exclusive": bool(exclusive), "reverse": bool(reverse)})
 
 
 def cumprod(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: str | None = None) -> Tensor:
     t = tensor(x)
-    ax = normalize_axis(axis, t._np.ndim, "Cumprod")[0]
+    ax = _scan_axis(t, axis, "Cumprod")
     return execute(OPS["Cumprod"], (t,), {"axis": ax, "exclusive": bool(exclusive), "reverse": bool(reverse)})
 
 
@@ -807,12 +880,19 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
            b_is_sparse: bool = False, output_type: Any = None, grad_a: bool = False,
            grad_b: bool = False, name: str | None = None) -> Tensor:
     """Matrix product of the last two dims; leading (batch) dims broadcast."""
+    if (type(a) is Tensor and type(b) is Tensor and not (transpose_a or transpose_b or adjoint_a or adjoint_b)):
+        an, bn = a._np, b._np  # fast path: plain float 2-D @ 2-D, already valid
+        if (an.ndim == 2 and bn.ndim == 2 and an.dtype == bn.dtype and an.dtype.kind in "fc"
+                and an.shape[1] == bn.shape[0]):
+            return execute(_MATMUL, (a, b), _NO_TRANSPOSE)
     if type(a) is not Tensor or type(b) is not Tensor or a._np.dtype != b._np.dtype:
         a, b = binary_args("MatMul", a, b)
     if a._np.ndim < 2 or b._np.ndim < 2:
         raise InvalidArgumentError(None, "MatMul", f"In[0] and In[1] has different ndims: {list(a.shape)} vs. {list(b.shape)} [Op:MatMul]"
                                    if a._np.ndim != b._np.ndim else
                                    f"In[0] and In[1] must be at least rank 2: {list(a.shape)} vs. {list(b.shape)} [Op:MatMul]")
+    if a._np.dtype.kind not in "fiuc":
+        check_kind("MatMul", a, "fiuc")
     ta = bool(transpose_a or adjoint_a)
     tb = bool(transpose_b or adjoint_b)
     ka = a._np.shape[-2] if ta else a._np.shape[-1]
@@ -833,6 +913,13 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> Tensor:
         letters = "".join(c for c in "".join(ins).replace(".", "") )
         out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
         eq = eq + "->" + ("..." if "..." in eq else "") + out
+    n_in = eq.split("->")[0].count(",") + 1
+    if n_in != len(xs):
+        raise ValueError(f'Got {len(xs)} inputs for equation "{equation}", expecting {n_in}')
+    for i, x in enumerate(xs[1:], 1):
+        if x._np.dtype != xs[0]._np.dtype:
+            raise InvalidArgumentError(None, "Einsum", f"cannot compute Einsum as input #{i}(zero-based) was expected "
+                                       f"to be a {xs[0].dtype.name} tensor but is a {x.dtype.name} tensor [Op:Einsum]")
     return execute(OPS["Einsum"], tuple(xs), {"equation": eq})
 
 
@@ -859,8 +946,21 @@ def tensordot(a: Any, b: Any, axes: Any, name: str | None = None) -> Tensor:
 
 
 def norm(tensor_: Any, ord: Any = "euclidean", axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
-    """Vector norms (``euclidean``/2, 1, inf, p) and the Frobenius matrix norm."""
+    """Vector norms (``euclidean``/2, 1, inf, p); matrix norms (fro, 1, inf) over an axis pair."""
     x = tensor(tensor_)
+    pair = axis is not None and not isinstance(axis, (int, np.integer)) and len(list(np.ravel(axis))) == 2
+    if not pair and ord == "fro":
+        raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
+    if pair and ord not in ("euclidean", "fro", 1, 2, np.inf):
+        raise ValueError(f"'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, 2, inf], got {ord}")
+    if pair and isinstance(ord, (int, float)) and ord in (1, np.inf):
+        ax = normalize_axis(axis, x._np.ndim, "norm")
+        s_ax, m_ax = (ax[0], ax[1]) if ord == 1 else (ax[1], ax[0])  # 1: max column sum, inf: max row sum
+        r = reduce_max(reduce_sum(abs(x), axis=s_ax, keepdims=True), axis=m_ax, keepdims=True)
+        if keepdims:
+            return r
+        from .array_ops import reshape
+        return reshape(r, tuple(d for i, d in enumerate(x._np.shape) if i not in ax))
     if ord in ("euclidean", 2, 2.0, "fro"):
         return sqrt(reduce_sum(square(x), axis=axis, keepdims=keepdims))
     if ord in (1, 1.0):
@@ -884,6 +984,11 @@ def add_n(inputs: Any, name: str | None = None) -> Tensor:
     xs = [tensor(x) for x in inputs]
     if not xs:
         raise ValueError("inputs must be a non-empty list")
+    for i, x in enumerate(xs[1:], 1):
+        if x._np.shape != xs[0]._np.shape:
+            raise InvalidArgumentError(None, "AddN", "Inputs to operation AddN of type AddN must have the same size "
+                                       f"and shape.  Input 0: {list(xs[0]._np.shape)} != input {i}: "
+                                       f"{list(x._np.shape)} [Op:AddN]")
     out = xs[0]
     for x in xs[1:]:
         out = add(out, x)
@@ -896,5 +1001,8 @@ def identity_(x: Tensor) -> Tensor:
 
 
 def scalar_mul(scalar: Any, x: Any, name: str | None = None) -> Tensor:
+    """``scalar * x`` for a 0-D ``scalar``."""
+    if np.ndim(scalar._np if type(scalar) is Tensor else scalar) != 0:
+        raise ValueError(f"The input scalar must be a 0-D value. Received shape {np.shape(tensor(scalar)._np)}.")
     return multiply(scalar, x)
 

@@ -20,7 +20,7 @@ from ..framework.core import OPS, Tensor, execute, is_tensor, register_op, wrap
 from ..framework.errors import InvalidArgumentError
 from . import array_ops, math_ops, random_ops
 from .array_ops import sum_to
-from .dispatch import binary_args, normalize_axis, require_float, tensor
+from .dispatch import binary_args, normalize_axis, tensor
 from .math_ops import sigmoid, tanh
 
 __all__ = [
@@ -169,7 +169,15 @@ def _softplus_vjp(K, g, xs, y, s, a, n):
     return (K.Mul(g, K.Sigmoid(xs[0])),)
 
 
-register_op("Softplus", lambda x: np.logaddexp(x, 0), _softplus_vjp)
+def _softplus_kernel(x):
+    # TF's kernel: x above -thr, exp(x) below thr, log(exp(x) + 1) between (thr = log(eps) + 2).
+    # Cheaper than np.logaddexp / log1p, which are not vectorised in numpy.
+    thr = _pymath.log(np.finfo(x.dtype).eps) + 2
+    e = np.exp(np.minimum(x, -thr))
+    return np.where(x > -thr, x, np.where(x < thr, e, np.log(e + 1)))
+
+
+register_op("Softplus", _softplus_kernel, _softplus_vjp)
 
 
 def _softsign_vjp(K, g, xs, y, s, a, n):
@@ -322,27 +330,35 @@ register_op("SoftmaxCrossEntropyWithLogits", _xent_kernel, _xent_vjp)
 
 
 def _check_labels(labels, n):
-    if labels.size:
-        bad = (labels < 0) | (labels >= n)
-        if bad.any():
-            first = labels.reshape(-1)[np.argmax(bad.reshape(-1))]
-            vals = " ".join(str(v) for v in labels.reshape(-1)[:1000])
-            raise InvalidArgumentError(
-                None, "SparseSoftmaxCrossEntropyWithLogits",
-                f"Received a label value of {first} which is outside the valid range of [0, {n}).  "
-                f"Label values: {vals} [Op:SparseSoftmaxCrossEntropyWithLogits]")
+    if labels.size and (labels.min() < 0 or labels.max() >= n):
+        flat = labels.reshape(-1)
+        first = flat[np.argmax((flat < 0) | (flat >= n))]
+        vals = " ".join(str(v) for v in flat[:1000])
+        raise InvalidArgumentError(
+            None, "SparseSoftmaxCrossEntropyWithLogits",
+            f"Received a label value of {first} which is outside the valid range of [0, {n}).  "
+            f"Label values: {vals} [Op:SparseSoftmaxCrossEntropyWithLogits]")
+
+
+def _label_index(labels):
+    """(rows, cols) fancy index of each row's label in an array viewed as (-1, classes)."""
+    flat = labels.reshape(-1)
+    return np.arange(flat.shape[0]), flat
 
 
 def _sparse_xent_kernel(logits, labels):
-    _check_labels(labels, logits.shape[-1])
-    z = _log_softmax_kernel(logits, -1)
-    return -np.take_along_axis(z, labels[..., None].astype(np.intp, copy=False), -1)[..., 0]
+    n = logits.shape[-1]
+    _check_labels(labels, n)
+    m = logits.max(-1, keepdims=True) if logits.size else np.zeros(logits.shape[:-1] + (1,), logits.dtype)
+    e = logits - m
+    picked = e.reshape(-1, n)[_label_index(labels)].reshape(labels.shape)
+    np.exp(e, out=e)
+    return np.log(e.sum(-1)) - picked
 
 
 def _sparse_backprop_kernel(logits, labels):
     p = _softmax_kernel(logits, -1)
-    idx = labels[..., None].astype(np.intp, copy=False)
-    np.put_along_axis(p, idx, np.take_along_axis(p, idx, -1) - 1, -1)
+    p.reshape(-1, logits.shape[-1])[_label_index(labels)] -= 1
     return p
 
 
@@ -355,7 +371,8 @@ def _sparse_xent_vjp(K, g, xs, y, s, a, n):
 def _sparse_backprop_vjp(K, gg, xs, y, s, a, n):
     # backprop = softmax(logits) - onehot: its derivative is the softmax jacobian.
     p = K.Softmax(xs[0], axis=-1)
-    return (K.Mul(K.Sub(gg, K.Sum(K.Mul(gg, p), axis=(-1,), keepdims=True)), p), None)
+    ax = (len(s[0]) - 1,)
+    return (K.Mul(K.Sub(gg, K.Sum(K.Mul(gg, p), axis=ax, keepdims=True)), p), None)
 
 
 register_op("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_kernel, _sparse_xent_vjp)
@@ -383,6 +400,14 @@ register_op("SigmoidCrossEntropyWithLogits", _sigmoid_xent_kernel, _sigmoid_xent
 def _bias_add_kernel(x, b, channels_first):
     if channels_first and x.ndim > 2:
         return x + b.reshape((-1,) + (1,) * (x.ndim - 2))
+    c = b.shape[0]
+    if c < 128 and x.size >= 8192 and x.flags.c_contiguous:
+        # Narrow channels: tile the bias so numpy's inner loop runs >= 256 wide
+        # (measured ~1.6x faster on conv feature maps; engine-notes A1'.5).
+        k = 256 // c
+        m = x.size // c
+        if m % k == 0:
+            return (x.reshape(m // k, k * c) + np.tile(b, k)).reshape(x.shape)
     return x + b
 
 
@@ -420,6 +445,7 @@ def _l2_loss_kernel(x):
 
 
 register_op("L2Loss", _l2_loss_kernel, lambda K, g, xs, y, s, a, n: (K.Mul(xs[0], g),))
+
 
 def _dropout_mask_kernel(*, shape, rate, dtype, generator):
     """Kept units hold 1/(1-rate) (in ``dtype``), dropped ones 0.
@@ -532,9 +558,12 @@ def silu(features: Any, beta: Any = 1.0) -> Tensor:
     if x._np.dtype.kind != "f":
         _bad_type(x, "Sigmoid", "bfloat16, half, float, double, complex64, complex128")
     # As TF: beta converts on its own (a Python float becomes float32), then casts to x's dtype.
-    b = tensor(beta)
-    if b._np.dtype != x._np.dtype:
-        b = array_ops.cast(b, x.dtype)
+    if isinstance(beta, (float, int)) and not isinstance(beta, bool):
+        b = wrap(np.asarray(np.float32(beta), dtype=x._np.dtype))   # a constant: no cast op needed
+    else:
+        b = tensor(beta)
+        if b._np.dtype != x._np.dtype:
+            b = array_ops.cast(b, x.dtype)
     return execute(OPS["Swish"], (x, b), _NOATTR)
 
 
@@ -588,13 +617,12 @@ def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1,
     if lb._np.dtype != lg._np.dtype:
         lb = array_ops.cast(lb, lg.dtype)
     nd = lg._np.ndim
+    op = "SoftmaxCrossEntropyWithLogits"
     if nd == 0:
-        raise InvalidArgumentError(None, "SoftmaxCrossEntropyWithLogits",
-                                   "logits must have >= 1 dimension, got [] [Op:SoftmaxCrossEntropyWithLogits]")
+        raise InvalidArgumentError(None, op, f"logits must have >= 1 dimension, got [] [Op:{op}]")
     a = int(axis)
     if a < -nd or a >= nd:
-        raise InvalidArgumentError(None, "SoftmaxCrossEntropyWithLogits",
-                                   f"axis {a} is out of range for logits of rank {nd} [Op:SoftmaxCrossEntropyWithLogits]")
+        raise InvalidArgumentError(None, op, f"axis {a} is out of range for logits of rank {nd} [Op:{op}]")
     ls, bs = lg._np.shape, lb._np.shape
     if ls != bs:
         try:

@@ -119,6 +119,18 @@ def _max_masks(xp: np.ndarray, y: np.ndarray, k_sp: tuple, ss: tuple, out_sp: tu
         yield win, m
 
 
+def _route(xp, y, dy, dxp, k_sp, ss, out_sp, first: bool) -> None:
+    """Add ``dy`` into ``dxp`` at each window's max(es)."""
+    disjoint = all(k <= s for k, s in zip(k_sp, ss))
+    tmp = None if disjoint else np.empty(dy.shape, dy.dtype)
+    for win, m in _max_masks(xp, y, k_sp, ss, out_sp, first):
+        if disjoint:  # windows never overlap: write in place
+            np.multiply(dy, m, out=dxp[win])
+        else:
+            np.multiply(dy, m, out=tmp)
+            dxp[win] += tmp
+
+
 def _max_pool_grad(x, y, dy, first, ksize, strides, padding, explicit_paddings=()):
     out_sp, pads = _geom(x.shape, ksize, strides, padding, explicit_paddings, "MaxPoolGrad")
     if x.size == 0 or y.size == 0:
@@ -126,14 +138,8 @@ def _max_pool_grad(x, y, dy, first, ksize, strides, padding, explicit_paddings=(
     k_sp, ss = ksize[1:-1], strides[1:-1]
     xp = W.pad(x, pads, _lowest(x.dtype))
     dxp = np.zeros(xp.shape, dy.dtype)
-    if all(k <= s for k, s in zip(k_sp, ss)):  # windows never overlap: write in place
-        for win, m in _max_masks(xp, y, k_sp, ss, out_sp, first):
-            np.multiply(dy, m, out=dxp[win])
-    else:
-        tmp = np.empty(dy.shape, dy.dtype)
-        for win, m in _max_masks(xp, y, k_sp, ss, out_sp, first):
-            np.multiply(dy, m, out=tmp)
-            dxp[win] += tmp
+    # (No optimistic tie-free pass: after a ReLU, all-zero windows make ties the common case.)
+    _route(xp, y, dy, dxp, k_sp, ss, out_sp, first)
     return dxp[W.interior(x.shape, pads)] if W.is_padded(pads) else dxp
 
 

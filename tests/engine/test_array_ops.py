@@ -47,8 +47,9 @@ def check_second_order(fn, arrays, tf, rtol: float = 1e-9, atol: float = 1e-9, s
             with mod.GradientTape() as inner:
                 inner.watch(xs[0])
                 y = fn(mod, *xs)
-            w = mod.constant(np.random.default_rng(seed).standard_normal(np.shape(y)))
-            g = inner.gradient(mod.reduce_sum(y * y * y * w), xs[0])
+                w = mod.constant(np.random.default_rng(seed).standard_normal(np.shape(y)))
+                target = mod.reduce_sum(y * y * y * w)
+            g = inner.gradient(target, xs[0])
             v = mod.constant(rng_v)
             s = mod.reduce_sum(g * v)
         return np.asarray(g), np.asarray(outer.gradient(s, xs[0]))
@@ -162,7 +163,7 @@ def test_split(tf_oracle, rng, dtype, split, axis):
 def test_split_variants_and_errors(tf_oracle, rng):
     x = _r(rng, (2, 3, 4))
     check_against_tf(lambda t, x: t.split(x, t.constant([1, 2]), axis=1), [x], tf_oracle)
-    check_against_tf(lambda t, x: t.split(x, t.constant(2), axis=2), [x], tf_oracle)
+    assert_same_error(lambda t: t.split(t.constant(x), t.constant(2), axis=2), tf_oracle, "Rank-0 tensors")
     check_against_tf(lambda t, x: t.split(x, 2, axis=-1), [rng.integers(0, 5, (2, 4)).astype(np.int32)],
                      tf_oracle)
     assert_same_error(lambda t: t.split(t.constant(x), 2, axis=1), tf_oracle, "evenly divide")
@@ -178,7 +179,7 @@ def test_split_variants_and_errors(tf_oracle, rng):
 @pytest.mark.parametrize("dtype", [F32, F64])
 @pytest.mark.parametrize("ishape_idx,axis,bd", [
     ([1, 0, 1], 0, 0),
-    ([[2, 0], [1, 2]], 0, 0),
+    ([[1, 0], [1, 1]], 0, 0),
     ([3, 0, 3, 3], 1, 0),
     ([[4, 0]], 2, 0),
     ([1, 1], -1, 0),
@@ -192,7 +193,8 @@ def test_split_variants_and_errors(tf_oracle, rng):
 def test_gather(tf_oracle, rng, dtype, ishape_idx, axis, bd):
     params = _r(rng, (2, 4, 5), dtype)
     idx = np.asarray(ishape_idx, dtype=np.int32)
-    check_against_tf(lambda t, p, i: t.gather(p, i, axis=axis, batch_dims=bd), [params, idx], tf_oracle)
+    # ``p * 1.0``: TF returns IndexedSlices for a gather straight from a source; this densifies them
+    check_against_tf(lambda t, p, i: t.gather(p * 1.0, i, axis=axis, batch_dims=bd), [params, idx], tf_oracle)
 
 
 def test_gather_variants(tf_oracle, rng):
@@ -201,11 +203,11 @@ def test_gather_variants(tf_oracle, rng):
                      [p, rng.integers(0, 5, (3, 4, 2)).astype(np.int64)], tf_oracle)
     check_against_tf(lambda t, p, i: t.gather(p, i, batch_dims=1),
                      [p, rng.integers(0, 4, (3, 2)).astype(np.int32)], tf_oracle)
-    check_against_tf(lambda t, p, i: t.gather(p, i, axis=0, batch_dims=1),  # TF drops batch_dims at axis 0
+    check_against_tf(lambda t, p, i: t.gather(p * 1.0, i, axis=0, batch_dims=1),  # TF drops batch_dims at axis 0
                      [p, np.array([[0]], np.int32)], tf_oracle)
     check_against_tf(lambda t, p, i: t.gather(p, i, axis=1),
                      [rng.integers(0, 9, (2, 3)).astype(np.int32), np.array([2, 0], np.int64)], tf_oracle)
-    check_against_tf(lambda t, p: t.gather(p, [[0, 1], [1, 0]]), [_r(rng, (2,))], tf_oracle)
+    check_against_tf(lambda t, p: t.gather(p * 1.0, [[0, 1], [1, 0]]), [_r(rng, (2,))], tf_oracle)
 
 
 def test_gather_errors(tf_oracle):
@@ -227,16 +229,23 @@ def test_gather_errors(tf_oracle):
     ([[0, 1], [1, 2], [0, 1]], 0),
     ([[1], [0], [1]], 0),
     ([[0, 2, 3], [1, 0, 0]], 0),
-    ([0, 1], 0),
     ([[[1, 1]], [[0, 2]]], 0),
-    (np.zeros((2, 0), np.int32), 0),
     ([[0], [2]], 1),
     ([[[1, 3], [0, 0]], [[2, 1], [2, 1]]], 1),
 ])
 def test_gather_nd(tf_oracle, rng, dtype, idx, bd):
     params = _r(rng, (2, 3, 4), dtype)
-    check_against_tf(lambda t, p, i: t.gather_nd(p, i, batch_dims=bd),
+    check_against_tf(lambda t, p, i: t.gather_nd(p * 1.0, i, batch_dims=bd),
                      [params, np.asarray(idx, dtype=np.int32)], tf_oracle)
+
+
+def test_gather_nd_forward_only(tf_oracle, rng):
+    """TF's own gradient fails for these index shapes (finite differences cover ours)."""
+    params = _r(rng, (2, 3, 4))
+    for idx in (np.array([0, 1], np.int32), np.zeros((2, 0), np.int32), np.array([[1, 2, 3]], np.int64)):
+        check_against_tf(lambda t, p, i: t.gather_nd(p, i), [params, idx], tf_oracle, grad=False)
+    check_finite_differences(lambda t, p: t.gather_nd(p, [1, 2]), [rng.standard_normal((2, 3, 4))])
+    check_finite_differences(lambda t, p: t.gather_nd(p, np.zeros((2, 0), np.int32)), [rng.standard_normal((2, 2))])
 
 
 def test_gather_nd_errors(tf_oracle):
@@ -542,9 +551,14 @@ def test_repeat_errors(tf_oracle):
 
 
 @pytest.mark.parametrize("x", [np.array([[1, 0], [0, 2]], np.int32), np.array([True, False, True]),
-                               np.array([[0.0, 1.5, 0.0]], F32), np.zeros((2, 0), F32), np.array(True)])
+                               np.array([[0.0, 1.5, 0.0]], F32), np.zeros((2, 0), F32),
+                               np.array([[[True], [False]], [[True], [True]]])])
 def test_where_single_arg(tf_oracle, x):
     check_against_tf(lambda t, x: t.where(x), [x], tf_oracle, grad=False)
+
+
+def test_where_single_arg_scalar_error(tf_oracle):
+    assert_same_error(lambda t: t.where(t.constant(True)), tf_oracle, "Unhandled input dimensions: 0")
 
 
 # ---------------------------------------------------------------------------
@@ -625,7 +639,7 @@ def test_reshape_transpose_broadcast_identity(tf_oracle, rng, dtype):
     check_against_tf(lambda t, x: t.reshape(x, [2, 0, 5]), [_r(rng, (0, 4), dtype)], tf_oracle)
     check_against_tf(lambda t, x: t.transpose(x), [x], tf_oracle)
     check_against_tf(lambda t, x: t.transpose(x, [2, 0, 1]), [x], tf_oracle)
-    check_against_tf(lambda t, x: t.transpose(x, [-1, 0, 1]), [x], tf_oracle)
+    check_against_tf(lambda t, x: t.transpose(x, [-1, 0, 1]), [x], tf_oracle, grad=False)  # TF's grad rejects it
     check_against_tf(lambda t, x: t.broadcast_to(x, [2, 2, 3]), [_r(rng, (2, 1, 3), dtype)], tf_oracle)
     check_against_tf(lambda t, x: t.broadcast_to(x, [3, 2]), [_r(rng, (), dtype)], tf_oracle)
     check_against_tf(lambda t, x: t.identity(x), [x], tf_oracle)
@@ -726,3 +740,22 @@ _FD = [
 @pytest.mark.parametrize("name,fn,shapes", _FD, ids=[c[0] for c in _FD])
 def test_finite_differences(rng, name, fn, shapes):
     check_finite_differences(fn, [rng.standard_normal(s) for s in shapes])
+
+
+def test_gradients_inside_function_match_eager(rng):
+    """Traced backward passes (DIFF-mode vjps, replayed as a graph) equal the eager gradients."""
+    def step(x, i):
+        with engine.GradientTape() as tape:
+            tape.watch(x)
+            parts = engine.unstack(x, axis=1)
+            y = (engine.reduce_sum(engine.gather(x, i, axis=1) ** 2) + engine.reduce_sum(parts[0] * parts[2])
+                 + engine.reduce_sum(engine.math.top_k(x, 2).values) + engine.reduce_sum(x[1:, ::-1] ** 3)
+                 + engine.reduce_sum(engine.pad(x, [[1, 1], [2, 0]], mode="REFLECT") ** 2)
+                 + engine.reduce_sum(engine.split(x, [1, -1], axis=0)[1] * 0.5))
+        return tape.gradient(y, x)
+
+    f = engine.function(step)
+    for _ in range(2):
+        x = engine.constant(rng.standard_normal((3, 4)))
+        i = engine.constant(rng.integers(0, 4, (5,)).astype(np.int32))
+        np.testing.assert_allclose(f(x, i).numpy(), step(x, i).numpy(), rtol=1e-12, atol=1e-12)

@@ -101,7 +101,8 @@ def test_conv2d_dilated(tf_oracle, rng, stride, padding, k, dtype):
                                **(_tol(dtype) or {"rtol": 1e-10, "atol": 1e-10}))
 
 
-@pytest.mark.parametrize("strides,dilations", [((1, 2), (1, 1)), ((2, 1), (1, 2)), ([1, 2, 1, 1], None)])
+@pytest.mark.parametrize("strides,dilations", [((1, 2), (1, 1)), ((2, 1), (1, 2)), ((1, 2), (2, 1)),
+                                               ([1, 2, 1, 1], None)])
 def test_conv2d_unequal_strides_dilations(tf_oracle, rng, strides, dilations):
     x = rng.standard_normal((2, 7, 8, 2)).astype("float32")
     w = rng.standard_normal((3, 2, 2, 3)).astype("float32")
@@ -122,6 +123,13 @@ def test_conv2d_explicit_padding(tf_oracle, rng, pads, stride):
     check_against_tf(lambda t, x, w: t.nn.conv2d(x, w, stride, pads), [x, w], tf_oracle)
 
 
+def test_conv2d_large_batch_blocked_filter_grad(tf_oracle, rng):
+    # Big enough that dW = colsᵀ @ dY runs as a sum of row blocks.
+    x = rng.standard_normal((2, 50, 50, 8)).astype("float32")
+    w = rng.standard_normal((3, 3, 8, 8)).astype("float32")
+    check_against_tf(lambda t, x, w: t.nn.conv2d(x, w, 1, "SAME"), [x, w], tf_oracle, rtol=1e-4, atol=1e-3)
+
+
 def test_conv2d_extra_batch_dims(tf_oracle, rng):
     x = rng.standard_normal((2, 3, 6, 6, 2)).astype("float32")
     w = rng.standard_normal((3, 3, 2, 4)).astype("float32")
@@ -140,6 +148,15 @@ def test_conv2d_nchw(tf_oracle, rng):
         return t.transpose(y, (0, 3, 1, 2))
 
     check_against_tf(fn, [x, w], tf_oracle, **F32)
+    pads = [[0, 0], [0, 0], [1, 2], [0, 1]]  # NCHW order
+
+    def fn_explicit(t, x, w):
+        if t is engine:
+            return t.nn.conv2d(x, w, 1, pads, data_format="NCHW")
+        y = t.nn.conv2d(t.transpose(x, (0, 2, 3, 1)), w, 1, [pads[0], pads[2], pads[3], pads[1]])
+        return t.transpose(y, (0, 3, 1, 2))
+
+    check_against_tf(fn_explicit, [x, w], tf_oracle, **F32)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -179,6 +196,10 @@ def test_conv2d_python_and_numpy_filters(tf_oracle, rng):
                                tf_oracle.nn.conv2d(x, w, 1, "VALID").numpy(), rtol=1e-6)
     w64 = np.asarray(w)  # float64 numpy filter converts to the input's dtype, as in TF
     assert engine.nn.conv2d(x, w64, 1, "VALID").dtype == engine.float32
+    xi = (x * 10).astype("int32")
+    wi = np.asarray(w, "int32")
+    np.testing.assert_array_equal(engine.nn.conv2d(xi, wi, 1, "SAME").numpy(),
+                                  tf_oracle.nn.conv2d(xi, wi, 1, "SAME").numpy())
 
 
 def test_conv2d_second_order(tf_oracle, rng):
@@ -293,20 +314,20 @@ def test_conv2d_transpose_explicit_and_tensor_shape(tf_oracle, rng):
                      tf_oracle)
 
 
-def test_conv2d_transpose_dilated_and_fd(tf_oracle, rng):
+def test_conv2d_transpose_dilated(tf_oracle, rng):
+    # TF's CPU kernel rejects dilated transposes: its side uses an explicitly dilated filter.
     x = rng.standard_normal((1, 4, 3, 2))
     w = rng.standard_normal((2, 3, 2, 2))
+
+    def fn(t, x, w):
+        if t is engine:
+            return t.nn.conv2d_transpose(x, w, [1, 8, 6, 2], 2, "SAME", dilations=2)
+        return t.nn.conv2d_transpose(x, _dilate_tf(t, w, 2), [1, 8, 6, 2], 2, "SAME")
+
+    check_against_tf(fn, [x, w], tf_oracle)
     check_finite_differences(lambda t, x, w: t.nn.conv2d_transpose(x, w, [1, 8, 6, 2], 2, "SAME"), [x, w])
-    # Dilated transpose (TF's CPU kernel rejects it) = gradient of the dilated conv2d.
-    xin = engine.constant(np.zeros((1, 7, 6, 2)))
-    with engine.GradientTape() as tape:
-        tape.watch(xin)
-        y = engine.nn.conv2d(xin, w, 1, "SAME", dilations=2)
-    ref = tape.gradient(y, xin, output_gradients=engine.constant(rng.standard_normal((1, 7, 6, 2))))
-    xx = rng.standard_normal((1, 7, 6, 2))
-    check_finite_differences(lambda t, x, w: t.nn.conv2d_transpose(x, w, [1, 7, 6, 2], 1, "SAME", dilations=2),
-                             [xx, w])
-    assert ref.shape == (1, 7, 6, 2)
+    check_finite_differences(lambda t, x, w: t.nn.conv2d_transpose(x, w, [1, 7, 5, 2], 1, "VALID", dilations=2),
+                             [rng.standard_normal((1, 5, 1, 2)), w])
 
 
 def test_conv2d_transpose_second_order(tf_oracle, rng):
@@ -392,6 +413,18 @@ def test_pool2d_rect_windows_and_negative_values(tf_oracle, rng, kind):
     check_against_tf(lambda t, x: getattr(t.nn, f"{kind}_pool2d")(x, [2, 3], [1, 2], "SAME"), [x], tf_oracle)
     check_against_tf(lambda t, x: getattr(t.nn, f"{kind}_pool2d")(x, [1, 3, 2, 1], [1, 3, 1, 1], "VALID"), [x],
                      tf_oracle)
+
+
+@pytest.mark.parametrize("kind", ["max", "avg"])
+def test_pool2d_window_larger_than_input(tf_oracle, rng, kind):
+    # TF's CPU AvgPoolGrad miscounts a window clipped on both sides (GetBroadcastSize re-clips
+    # with the full ksize), so its gradient disagrees with its own forward there: the engine
+    # matches TF's forward and the finite differences of it instead.
+    x = rng.standard_normal((2, 7, 5, 2))
+    for k, s in [(9, 1), ([8, 6], [3, 4]), (6, 2)]:
+        fn = lambda t, x: getattr(t.nn, f"{kind}_pool2d")(x, k, s, "SAME")  # noqa: E731
+        check_against_tf(fn, [x], tf_oracle, grad=kind == "max")
+        check_finite_differences(fn, [x[:1, :, :, :1]])
 
 
 def test_max_pool2d_ties_route_to_first_max(tf_oracle):

@@ -114,8 +114,9 @@ def test_relu_integer_and_nan(tf_oracle):
 
 def test_kink_gradients_match_tf(tf_oracle):
     x = np.array([-1.0, 0.0, 6.0, 7.0, 3.0], np.float32)
+    sig_xent = lambda t, x: t.nn.sigmoid_cross_entropy_with_logits(labels=x * 0 + 0.3, logits=x)  # noqa: E731
     for fn in (ACTIVATIONS["relu"], ACTIVATIONS["relu6"], ACTIVATIONS["elu"], ACTIVATIONS["selu"],
-               ACTIVATIONS["leaky_relu"], lambda t, x: t.nn.sigmoid_cross_entropy_with_logits(labels=x * 0 + 0.3, logits=x)):
+               ACTIVATIONS["leaky_relu"], sig_xent):
         check_against_tf(fn, [x], tf_oracle)
 
 
@@ -331,7 +332,8 @@ def test_logistic_losses_finite_differences(rng):
 
 def test_logistic_losses_errors():
     a, b = np.zeros((2, 5), np.float32), np.zeros((2, 4), np.float32)
-    with pytest.raises(ValueError, match=r"`logits` and `labels` must have the same shape, received \(\(2, 5\) vs \(2, 4\)\)"):
+    with pytest.raises(ValueError, match=r"`logits` and `labels` must have the same shape, "
+                                         r"received \(\(2, 5\) vs \(2, 4\)\)"):
         engine.nn.sigmoid_cross_entropy_with_logits(labels=b, logits=a)
     with pytest.raises(ValueError, match="must have the same shape"):
         engine.nn.weighted_cross_entropy_with_logits(labels=b, logits=a, pos_weight=2.0)
@@ -358,7 +360,7 @@ def test_log_poisson_loss_vs_tf(dtype, full, tf_oracle, rng):
 # bias_add
 BIAS_CASES = [((4, 3), None), ((2, 3, 4, 5), None), ((2, 3, 4, 5), "NHWC"), ((2, 3, 4, 5), "NCHW"),
               ((2, 3, 4), "NCW"), ((2, 3, 4), "NWC"), ((2, 3), "NCHW"), ((1, 1), None), ((2, 3, 4, 5), "NC"),
-              ((0, 3), None)]
+              ((0, 3), None), ((4, 16, 16, 16), None), ((3, 13, 13, 17), "NHWC")]
 
 
 @pytest.mark.parametrize("shape,fmt", BIAS_CASES, ids=str)
@@ -519,6 +521,25 @@ def test_loss_helpers_vs_tf(tf_oracle, rng):
         engine.nn.compute_average_loss(engine.constant([2.0]), global_batch_size=2.5)
     z = np.array([[0.0, 1.0, 0.0], [2.0, 0.0, 0.0]], np.float32)
     assert engine.nn.zero_fraction(z).numpy() == pytest.approx(float(tf_oracle.nn.zero_fraction(z)))
+
+
+def test_traced_function_replays_forward_and_gradients(rng):
+    """A ``function`` trace (forward + DIFF-mode backward) replays to the eager values."""
+    def loss_and_grads(t, x, b, labels):
+        with t.GradientTape() as tape:
+            tape.watch([x, b])
+            h = t.nn.gelu(t.nn.bias_add(x, b))
+            h = t.nn.leaky_relu(h) + t.nn.elu(h) + t.nn.log_softmax(h)
+            y = t.reduce_mean(t.nn.sparse_softmax_cross_entropy_with_logits(labels, t.nn.relu(h) + t.nn.softmax(h)))
+            y = y + t.nn.l2_loss(b) + t.reduce_sum(t.nn.moments(h, [0])[1])
+        return [y] + tape.gradient(y, [x, b])
+    traced = engine.function(lambda x, b, l: loss_and_grads(engine, x, b, l))
+    for _ in range(2):
+        x = engine.constant(rng.standard_normal((4, 5)))
+        b = engine.constant(rng.standard_normal(5))
+        labels = engine.constant(rng.integers(0, 5, 4).astype(np.int32))
+        for got, want in zip(traced(x, b, labels), loss_and_grads(engine, x, b, labels)):
+            np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------

@@ -482,6 +482,23 @@ def test_batch_jacobian(tf_oracle):
     same(run, tf_oracle)
 
 
+def test_jacobian_is_differentiable_by_an_outer_tape(tf_oracle):
+    def run(m):
+        x = m.constant([0.5, -1.0, 2.0])
+        with m.GradientTape() as outer:
+            outer.watch(x)
+            with m.GradientTape(persistent=True) as inner:
+                inner.watch(x)
+                y = x ** 3 + m.sin(x) * m.reduce_sum(x)
+                xb = m.reshape(x, [3, 1])
+                yb = xb ** 3
+            j = inner.jacobian(y, x)
+            bj = inner.batch_jacobian(yb, xb)
+            total = m.reduce_sum(j * j) + m.reduce_sum(bj)
+        return j, bj, outer.gradient(total, x)
+    same(run, tf_oracle)
+
+
 def test_batch_jacobian_shape_mismatch(tf_oracle):
     def run(m):
         x = m.constant(np.ones((2, 3), np.float32))

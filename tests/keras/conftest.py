@@ -23,5 +23,5 @@ def _fresh_names(request):
     backend.clear_session()
     if "real_keras" in request.fixturenames:
         import keras  # noqa: PLC0415
-        keras.backend.clear_session()
+        keras.backend.clear_session(free_memory=False)
     yield

@@ -221,7 +221,8 @@ _ALIASES = {"zeros": "Zeros", "ones": "Ones", "constant": "Constant", "random_no
             "glorot_normal": "GlorotNormal", "he_normal": "HeNormal", "he_uniform": "HeUniform",
             "lecun_normal": "LecunNormal", "lecun_uniform": "LecunUniform", "orthogonal": "Orthogonal",
             "identity": "Identity", "LeCunNormal": "LecunNormal", "LeCunUniform": "LecunUniform",
-            "IdentityInitializer": "Identity"}
+            "IdentityInitializer": "Identity", "uniform": "RandomUniform", "normal": "RandomNormal",
+            "zero": "Zeros", "one": "Ones"}
 
 
 def get(identifier: Any) -> Any:

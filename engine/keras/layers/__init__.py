@@ -4,6 +4,7 @@ from .layer import InputSpec, Layer  # noqa: F401
 from .input_layer import Input, InputLayer  # noqa: F401
 from .core.dense import Dense  # noqa: F401
 from ._families import *  # noqa: F401,F403
+from .merging import add, average, concatenate, dot, maximum, minimum, multiply, subtract  # noqa: F401
 
 globals().update(_LAYERS)
 

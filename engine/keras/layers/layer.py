@@ -473,6 +473,8 @@ class Layer(Module):
     def get_config(self) -> dict:
         """Base config: name, trainable, dtype (a Keras 3 DTypePolicy dict)."""
         cfg = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy}
+        if self.activity_regularizer is not None:
+            cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if self._batch_input_shape is not None:
             cfg["batch_input_shape"] = list(self._batch_input_shape)
         return cfg

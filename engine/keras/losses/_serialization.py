@@ -5,6 +5,10 @@ import inspect
 import types
 from typing import Any
 
+import numpy as np
+
+from ...framework.core import Tensor, convert_to_tensor
+
 
 def serialize_keras_object(obj: Any, module: str) -> Any:
     """Serialize a loss/metric instance, a function, or plain config values (as Keras does)."""
@@ -17,13 +21,20 @@ def serialize_keras_object(obj: Any, module: str) -> Any:
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
         return {"module": "builtins", "class_name": "function", "config": obj.__name__,
                 "registered_name": "function"}
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, (Tensor, np.ndarray)):
+        arr = np.asarray(obj)
+        if isinstance(obj, np.ndarray) and arr.ndim == 0:
+            return arr.item()
+        return {"class_name": "__tensor__" if isinstance(obj, Tensor) else "__numpy__",
+                "config": {"value": arr.tolist(), "dtype": arr.dtype.name}}
     if hasattr(obj, "get_config"):
         cls = type(obj)
         builtin = cls.__module__.startswith("engine.keras.")
         return {"module": module if builtin else cls.__module__, "class_name": cls.__name__,
-                "config": obj.get_config(), "registered_name": None if builtin else cls.__name__}
+                "config": serialize_keras_object(obj.get_config(), module),
+                "registered_name": None if builtin else cls.__name__}
     raise TypeError(f"Cannot serialize object {obj!r} of type {type(obj)}.")
 
 
@@ -55,5 +66,14 @@ def deserialize_keras_object(config: Any, module_objects: dict, custom_objects: 
         else lookup(class_name)
     if not inspect.isclass(cls):
         return cls
-    inner = dict(inner or {})
+    inner = {k: _decode_arrays(v) for k, v in (inner or {}).items()}
     return cls.from_config(inner)
+
+
+def _decode_arrays(value: Any) -> Any:
+    """Turn Keras's ``{"class_name": "__tensor__" | "__numpy__", ...}`` config values back into arrays."""
+    if isinstance(value, dict) and value.get("class_name") in ("__tensor__", "__numpy__"):
+        cfg = value["config"]
+        arr = np.asarray(cfg["value"], dtype=cfg.get("dtype"))
+        return convert_to_tensor(arr) if value["class_name"] == "__tensor__" else arr
+    return value

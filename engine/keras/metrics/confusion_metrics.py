@@ -286,7 +286,8 @@ class AUC(Metric):
         super().__init__(name=name, dtype=dtype)
         self.multi_label = multi_label
         self.num_labels = num_labels
-        self.label_weights = (np.asarray(label_weights, dtype=self.dtype) if label_weights is not None else None)
+        # A tensor, as Keras keeps it (its config then serializes as a ``__tensor__`` dict).
+        self.label_weights = _ops.to_tensor(np.asarray(label_weights), self.dtype) if label_weights is not None else None
         self._from_logits = from_logits
         self._built = False
         if self.multi_label:
@@ -336,7 +337,7 @@ class AUC(Metric):
         by_label_auc = m.reduce_sum(terms, axis=0)
         if self.label_weights is None:
             return m.reduce_mean(by_label_auc)
-        lw = _ops.to_tensor(self.label_weights, by_label_auc.dtype)
+        lw = self.label_weights
         return m.div_no_nan(m.reduce_sum(m.multiply(by_label_auc, lw)), m.reduce_sum(lw))
 
     def interpolate_pr_auc(self) -> Any:
@@ -395,10 +396,9 @@ class AUC(Metric):
                 v.assign(_zeros(shape))
 
     def get_config(self) -> dict:
-        lw = self.label_weights
         config = {"num_thresholds": self.num_thresholds, "curve": self.curve.value,
                   "summation_method": self.summation_method.value, "multi_label": self.multi_label,
-                  "num_labels": self.num_labels, "label_weights": lw.tolist() if lw is not None else None,
+                  "num_labels": self.num_labels, "label_weights": self.label_weights,
                   "from_logits": self._from_logits}
         if self._init_from_thresholds:
             config["thresholds"] = self.thresholds[1:-1]

@@ -15,10 +15,9 @@ corrections, ...) are computed once per step per dtype.
 """
 from __future__ import annotations
 
-import numbers
 import re
 import warnings
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -662,4 +661,11 @@ def clip_by_global_norm(value_list: list, clip_norm: float) -> list:
     """Scale every tensor by ``clip_norm / max(global_norm, clip_norm)`` (Keras's formula, one fused op)."""
     vals = [_to_tensor(v) for v in value_list if v is not None]
     scale = execute(_kernels.GLOBAL_CLIP_SCALE, tuple(vals), {"clip_norm": float(clip_norm)})
-    return [m.multiply(_to_tensor(v), scale) if v is not None else v for v in value_list]
+    out = []
+    for v in value_list:
+        if v is None:
+            out.append(v)
+            continue
+        t = _to_tensor(v)
+        out.append(m.multiply(t, scale if t._np.dtype == scale._np.dtype else cast(scale, t.dtype)))
+    return out

@@ -252,6 +252,8 @@ class Trainer:
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
+        if self.optimizer is not None and hasattr(self.optimizer, "finalize_variable_values"):
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         cbs.on_train_end(logs)
         return self.history
 

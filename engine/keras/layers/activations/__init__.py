@@ -1,0 +1,1 @@
+"""Activation layers (Keras 3 ``layers/activations``): ReLU, LeakyReLU, PReLU, ELU, Softmax."""

@@ -1,0 +1,1 @@
+"""Preprocessing layers (Keras 3 ``layers/preprocessing``): Rescaling, Normalization, CategoryEncoding."""

@@ -1,0 +1,1 @@
+"""Regularization layers (Keras 3 ``layers/regularization``): dropout variants, noise, activity penalties."""
