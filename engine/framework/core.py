@@ -472,7 +472,9 @@ def watch(tensor: Tensor, tape: Any) -> None:
     if tp is None:
         tensor._tapes = (tape,)
     elif tape not in tp:
-        tensor._tapes = tuple(x for x in tp if x._recording or x is tape) + ((tape,) if tape not in tp else ())
+        # Drop tapes that have exited (so a long-lived tensor does not keep every
+        # old tape alive); keep active ones, including a tape paused by stop_recording().
+        tensor._tapes = tuple(x for x in tp if x in _tapes) + (tape,)
 
 
 def new_id() -> int:

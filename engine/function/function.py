@@ -9,6 +9,7 @@ the function is recording, the call runs eagerly so the tape sees every op.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 from typing import Any, Callable
@@ -17,6 +18,7 @@ import numpy as np
 
 from ..framework import core, dtypes, nest
 from ..framework.core import Tensor, wrap
+from ..framework.errors import InvalidArgumentError
 from ..framework.tensor_shape import TensorShape
 from ..framework.variables import Variable
 from .graph import FuncGraph, Tracer
@@ -68,11 +70,20 @@ class ConcreteFunction:
     """One trace: its graph, signature and outputs structure; callable."""
 
     def __init__(self, graph: FuncGraph, structured_inputs: Any, structured_outputs: Any,
-                 out_template: Any) -> None:
+                 out_template: Any, function: "Function | None" = None, in_sigs: list | None = None) -> None:
         self.graph = graph
         self.structured_input_signature = structured_inputs
         self.structured_outputs = structured_outputs
         self._out_template = out_template
+        self._out_is_tensor: list = []
+        self._function = function
+        self._in_sigs = in_sigs   # (shape, numpy dtype) of each traced tensor input
+
+    def _view(self, structured_inputs: Any) -> "ConcreteFunction":
+        """The same trace under another declared signature (e.g. with ``None`` dims)."""
+        cf = copy.copy(self)
+        cf.structured_input_signature = structured_inputs
+        return cf
 
     @property
     def variables(self) -> list:
@@ -89,9 +100,70 @@ class ConcreteFunction:
             for o, m in zip(outs, self._out_is_tensor)])
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        flat = [a for a in nest.flatten((args, kwargs)) if _is_tensorlike(a) or isinstance(a, Variable)]
-        arrays = [core.convert_to_tensor(a)._np for a in flat if not isinstance(a, Variable)]
-        return self._run_flat(arrays)
+        """Run the trace.  Arguments bind like the Python function's (Python-valued
+        parameters may be omitted: they are fixed by the trace).  Tensors of another
+        shape run the owning function's trace for that shape: the engine's graphs are
+        replayed numpy kernels with shapes fixed at trace time."""
+        bound = self._bind(args, kwargs)
+        if bound is None:  # no Python signature to bind to: tensors in flat order
+            flat = [a for a in nest.flatten((args, kwargs)) if _is_tensorlike(a) or isinstance(a, Variable)]
+            return self._run_flat([core.convert_to_tensor(a)._np for a in flat if not isinstance(a, Variable)])
+        targs, tkwargs = bound
+        arrays = [a._np for a in nest.flatten((targs, tkwargs)) if isinstance(a, Tensor)]
+        sigs = self._in_sigs
+        if len(arrays) == len(sigs) and all(a.shape == sh and a.dtype == dt for a, (sh, dt) in zip(arrays, sigs)):
+            return self._run_flat(arrays)
+        for k, (a, (_, dt)) in enumerate(zip(arrays, sigs)):
+            if a.dtype != dt:
+                raise InvalidArgumentError(
+                    None, self.graph.name,
+                    f"cannot compute {self.graph.name} as input #{k}(zero-based) was expected to be a "
+                    f"{dtypes.from_numpy(dt).name} tensor but is a {dtypes.from_numpy(a.dtype).name} tensor")
+        return self._function._call_canonical(targs, tkwargs)
+
+    def _bind(self, args: tuple, kwargs: dict) -> tuple | None:
+        """Map call arguments onto the traced signature; tensors converted per TensorSpec."""
+        fn = self._function
+        if fn is None or fn._sig is None or fn._varpos or self._in_sigs is None:
+            return None
+        try:
+            given = fn._sig.bind_partial(*args, **kwargs).arguments
+        except TypeError:
+            return None
+        names = list(fn._sig.parameters)
+        tmpl_args, tmpl_kwargs = self.structured_input_signature
+        if len(tmpl_args) > len(names):
+            return None
+        new_args = tuple(_bind_leafwise(t, given[n]) if n in given else _unbound(t, n)
+                         for t, n in zip(tmpl_args, names))
+        new_kwargs = {k: _bind_leafwise(t, given[k]) if k in given else _unbound(t, k)
+                      for k, t in tmpl_kwargs.items()}
+        return new_args, new_kwargs
+
+
+def _bind_leafwise(tmpl: Any, value: Any) -> Any:
+    if isinstance(tmpl, TensorSpec):
+        if isinstance(value, Tensor):
+            return value
+        if isinstance(value, Variable):
+            return value._as_tensor()
+        try:
+            return core.convert_to_tensor(value, dtype=tmpl.dtype)
+        except (TypeError, ValueError):
+            return core.convert_to_tensor(value)
+    if isinstance(tmpl, (list, tuple, dict)):
+        if not isinstance(value, (list, tuple, dict)) or len(value) != len(tmpl):
+            raise TypeError(f"Expected an argument structured like {tmpl!r}, got {value!r}")
+        if isinstance(tmpl, dict):
+            return {k: _bind_leafwise(t, value[k]) for k, t in tmpl.items()}
+        return nest._rebuild(tmpl, [_bind_leafwise(t, v) for t, v in zip(tmpl, value)])
+    return tmpl  # Python values are fixed by the trace
+
+
+def _unbound(tmpl: Any, name: str) -> Any:
+    if any(isinstance(t, TensorSpec) for t in nest.flatten(tmpl)):
+        raise TypeError(f"ConcreteFunction missing required argument: {name!r}")
+    return tmpl
 
 
 def _signature_info(fn: Callable) -> tuple:
@@ -220,6 +292,10 @@ class Function:
             return self.python_function(*args, **kwargs)
         args, kwargs = self._canonicalize(args, kwargs)
         args = self._check_signature(args, kwargs)
+        return self._call_canonical(args, kwargs)
+
+    def _call_canonical(self, args: tuple, kwargs: dict) -> Any:
+        """Replay the trace for these (canonical, checked) arguments, tracing first if new."""
         key = self._key(args, kwargs)
         cf = self._cache.get(key)
         if cf is None:
@@ -232,12 +308,17 @@ class Function:
         """Trace (if needed) for these arguments or TensorSpecs and return the trace."""
         if not args and not kwargs and self.input_signature is not None:
             args = tuple(self.input_signature)
-        args, kwargs = nest.map_structure(_spec_to_example, (args, kwargs))
-        args, kwargs = self._canonicalize(args, kwargs)
+        declared = self._canonicalize(args, kwargs)
+        args, kwargs = nest.map_structure(_spec_to_example, declared)
         key = self._key(args, kwargs)
         if key not in self._cache:
             self._trace(key, args, kwargs, return_result=False)
-        return self._cache[key]
+        cf = self._cache[key]
+        if any(isinstance(a, TensorSpec) for a in nest.flatten(declared)):
+            cf = cf._view(nest.map_structure(
+                lambda a: TensorSpec.from_tensor(a) if isinstance(a, (Tensor, np.ndarray, np.generic)) else a,
+                declared))
+        return cf
 
     def _trace(self, key: Any, args: tuple, kwargs: dict, return_result: bool) -> Any:
         graph = FuncGraph(self._name)
@@ -277,7 +358,8 @@ class Function:
         specs = nest.map_structure(lambda a: TensorSpec.from_tensor(a) if isinstance(a, (Tensor, np.ndarray)) else a,
                                    (targs, tkwargs))
         result = nest.pack_sequence_as(result, ret_flat)
-        cf = ConcreteFunction(graph, specs, result, result)
+        in_sigs = [(a._np.shape, a._np.dtype) for a in nest.flatten((targs, tkwargs)) if isinstance(a, Tensor)]
+        cf = ConcreteFunction(graph, specs, result, result, function=self, in_sigs=in_sigs)
         cf._out_is_tensor = out_is_tensor
         self._cache[key] = cf
         return result if return_result else cf

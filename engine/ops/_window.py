@@ -64,12 +64,12 @@ def convert_padding(padding: Any, expected_length: int) -> tuple:
         raise ValueError('"EXPLICIT" is not a valid value for `padding`. To use explicit padding, '
                          "`padding` must be a list.")
     if padding not in ("SAME", "VALID"):
-        raise ValueError(f"Value for attr 'padding' of {padding!r} is not in the list of allowed values: "
-                         "\"SAME\", \"VALID\", \"EXPLICIT\"")
+        raise InvalidArgumentError(None, None, f"Value for attr 'padding' of \"{padding}\" is not in the list of "
+                                               "allowed values: \"SAME\", \"VALID\", \"EXPLICIT\"")
     return padding, ()
 
 
-def check_explicit(explicit: tuple, channel_last: bool, op: str) -> None:
+def check_explicit(explicit: tuple, op: str) -> None:
     """Explicit paddings must be non-negative and zero on the batch and depth dims."""
     if any(p < 0 for p in explicit):
         raise InvalidArgumentError(None, op, f"All elements of explicit_paddings must be nonnegative [Op:{op}]")
@@ -83,7 +83,7 @@ def check_window_strides(strides: tuple, op: str, what: str = "strides") -> None
         raise UnimplementedError(None, op, f"Current implementation does not yet support {what} in the batch "
                                            f"and depth dimensions. [Op:{op}]")
     if any(s < 1 for s in strides):
-        raise InvalidArgumentError(None, op, f"Sliding window {what} field must be positive, got {strides} [Op:{op}]")
+        raise InvalidArgumentError(None, op, f"Row and column {what} should be larger than 0. [Op:{op}]")
 
 
 def _cdiv(a: int, b: int) -> int:

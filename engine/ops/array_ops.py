@@ -142,9 +142,8 @@ def identity(input: Any, name: str | None = None) -> Tensor:
 
 def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     """``tf.cast``: change the element type (float→int truncates toward zero)."""
-    from ..framework import dtypes
     t = tensor(x)
-    target = dtypes.as_dtype(dtype)._np
+    target = _dtypes.as_dtype(dtype)._np
     if t._np.dtype == target:
         return t
     return execute(OPS["Cast"], (t,), {"dtype": target.str, "src": t._np.dtype.str})

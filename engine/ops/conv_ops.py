@@ -335,7 +335,7 @@ def _check_attrs(op: str, strides: tuple, dilations: tuple, padding: str, explic
     if any(d < 1 for d in dilations):
         raise InvalidArgumentError(None, op, f"Dilated rates should be larger than 0. [Op:{op}]")
     if padding == "EXPLICIT":
-        W.check_explicit(explicit, True, op)
+        W.check_explicit(explicit, op)
 
 
 def _conv_channels_last(op: str, x: Tensor, w: Tensor, strides: tuple, padding: str, explicit: tuple,

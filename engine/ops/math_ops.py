@@ -526,7 +526,7 @@ def _t(x):
     return np.swapaxes(x, -1, -2)
 
 
-def _matmul_kernel(a, b, transpose_a, transpose_b):
+def _matmul_kernel(a, b, transpose_a=False, transpose_b=False):
     if transpose_a:
         a = _t(a)
     if transpose_b:
@@ -536,7 +536,7 @@ def _matmul_kernel(a, b, transpose_a, transpose_b):
 
 def _matmul_vjp(K, g, xs, y, s, at, n):
     a, b = xs
-    ta, tb = at["transpose_a"], at["transpose_b"]
+    ta, tb = at.get("transpose_a", False), at.get("transpose_b", False)
     ga = gb = None
     if n[0]:
         if not ta:

@@ -302,7 +302,7 @@ def _pool_nd(kind: str, input: Any, ksize: Any, strides: Any, padding: Any, data
                                            f"strides {list(st)}). [Op:{op}]")
     W.check_window_strides(st, op)
     if pad_s == "EXPLICIT":
-        W.check_explicit(explicit, True, op)
+        W.check_explicit(explicit, op)
         for i, k in enumerate(ks[1:-1]):
             for side, p in zip(("Left", "Right"), explicit[2 * i + 2:2 * i + 4]):
                 if p >= k:

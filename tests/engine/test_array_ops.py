@@ -142,13 +142,11 @@ def test_unstack_variants_and_errors(tf_oracle, rng):
 def test_unstack_missing_grads_use_one_buffer():
     """The Unpack vjp gets None for unused outputs (no per-slice zeros) and returns one dense gradient."""
     from engine.framework.core import OPS, RAW
-    x = np.arange(12.0).reshape(3, 4)
     g = (None, np.ones(4), None)
     (gx,) = OPS["Unpack"].vjp(RAW, g, (None,), None, ((3, 4),), {"num": 3, "axis": 0}, (True,))
     np.testing.assert_array_equal(gx, np.r_[np.zeros(4), np.ones(4), np.zeros(4)].reshape(3, 4))
     assert getattr(OPS["Unpack"].vjp, "accepts_none", False)
     assert getattr(OPS["SplitV"].vjp, "accepts_none", False)
-    del x
 
 
 @pytest.mark.parametrize("dtype", [F32, F64])

@@ -589,6 +589,13 @@ def test_conv_errors_match_tf_kinds(tf_oracle):
         lambda t: t.nn.max_pool2d(x, [1, 2, 2], 1, "VALID"),
         lambda t: t.nn.avg_pool2d(x, 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]),
         lambda t: t.nn.max_pool2d(x, 2, 2, [[0, 0], [1, 2], [1, 1], [0, 0]]),
+        lambda t: t.nn.conv2d(x, w, 1, "same"),
+        lambda t: t.nn.avg_pool2d(x, 2, 2, "FOO"),
+        lambda t: t.nn.conv2d(x, w, 1, "EXPLICIT"),
+        lambda t: t.nn.conv2d(x, w, 0, "SAME"),
+        lambda t: t.nn.conv2d(x, w, 1, "SAME", dilations=0),
+        lambda t: t.nn.max_pool2d(x, 0, 1, "SAME"),
+        lambda t: t.nn.conv2d(x, w, [1, 1, 1], "SAME"),
     ]
     for i, case in enumerate(cases):
         want = type(_tf_error(tf_oracle, case)).__name__

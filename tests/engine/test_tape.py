@@ -523,6 +523,7 @@ def _log1pexp(m):
     return log1pexp
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy warns on overflow; TF is silent
 def test_custom_gradient_log1pexp_is_numerically_stable(tf_oracle):
     def run(m):
         f = _log1pexp(m)
@@ -715,3 +716,77 @@ def test_custom_gradient_composed_and_in_function(tf_oracle):
             y = f(f(x))
         return [y, t.gradient(y, x), g(x), g(m.constant(4.0))]
     same(run, tf_oracle)
+
+
+# ---------------------------------------------------------------------------
+# More variable and tape-lifecycle cases
+def test_variable_targets_reads_and_creation_inside_tape(tf_oracle):
+    def run(m):
+        v = m.Variable([1.0, 2.0])
+        with m.GradientTape(persistent=True) as t:
+            w = m.Variable(3.0)      # created while recording
+            y = w * w
+            z = v.read_value() * v.value() * m.convert_to_tensor(v) * m.identity(v)
+        return [t.gradient(v, v), t.gradient(y, w), t.gradient(z, v)]
+    same(run, tf_oracle)
+
+
+def test_variable_assigned_then_read_again(tf_oracle):
+    def run(m):
+        v = m.Variable(3.0)
+        with m.GradientTape() as t:
+            y = v * v
+            v.assign(2.0)
+            z = y + v * 10.0
+        return t.gradient(z, v)
+    same(run, tf_oracle)
+
+
+def test_inner_tape_inside_stop_recording(tf_oracle):
+    def run(m):
+        x = m.constant(3.0)
+        with m.GradientTape() as t:
+            t.watch(x)
+            with t.stop_recording():
+                with m.GradientTape() as t2:
+                    t2.watch(x)
+                    y = x * x
+                g = t2.gradient(y, x)   # a constant for t
+            z = g * x
+        return t.gradient(z, x)
+    same(run, tf_oracle)
+
+
+def test_manual_enter_exit(tf_oracle):
+    def run(m):
+        x = m.constant([1.0, 2.0])
+        t = m.GradientTape()
+        t.__enter__()
+        t.watch(x)
+        y = x * x
+        t.__exit__(None, None, None)
+        return t.gradient(y, x)
+    same(run, tf_oracle)
+
+
+def test_multi_output_ops_with_unused_outputs(tf_oracle):
+    def run(m):
+        x = m.constant([1.0, 2.0, 3.0, 4.0])
+        with m.GradientTape(persistent=True) as t:
+            t.watch(x)
+            a, b, c, d = m.unstack(x)
+            p, q = m.split(x, 2)
+            y = a * b * c
+            z = p * 3.0
+        return [t.gradient(y, x), t.gradient(z, x), t.gradient([y, z], x)]
+    same(run, tf_oracle)
+
+
+def test_many_tapes_over_one_long_lived_tensor_do_not_accumulate():
+    x = engine.constant([1.0, 2.0])
+    for _ in range(50):
+        with engine.GradientTape() as t:
+            t.watch(x)
+            y = x * x
+        t.gradient(y, x)
+    assert len(x._tapes) == 1

@@ -85,6 +85,7 @@ def test_constant_dtype_and_shape_args(tf_oracle, value, dtype, shape):
     same(lambda m: m.constant(value, dtype=dtype, shape=shape), tf_oracle)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy warns on overflow; TF is silent
 @pytest.mark.parametrize("value,dtype", [
     (1.0, "int32"), ([1.0, 2.0], "int32"), (1.5, "int32"), ([1.5], "int32"), (1, "bool"),
     (True, "float32"), (True, "int32"), ([1, 2], "float64"), (300, "int8"), (300, "uint8"),
@@ -122,6 +123,7 @@ def test_constant_shape_mismatch_raises_type_error(tf_oracle):
             mod.constant([1.0, 2.0, 3.0], shape=[2, 2])
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy warns on overflow; TF is silent
 @pytest.mark.parametrize("value,src,dst", [
     ([1.7, -1.7, 2.5, -0.5], "float32", "int32"), ([1.5, -2.5], "float64", "int64"),
     ([0, 2, -1], "int32", "bool"), ([True, False], "bool", "float32"), ([1e10, -1e10], "float32", "int32"),

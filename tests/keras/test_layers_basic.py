@@ -313,8 +313,6 @@ def test_masks_propagate_embedding_masking_merge(merge, real_keras, rng):
     feats[3, 5] = 0.0
     table = rng.normal(size=(9, 4)).astype("float32")
 
-    ek.backend.clear_session()
-    real_keras.backend.clear_session()
     emb_o, emb_t = ek.layers.Embedding(9, 4, mask_zero=True), real_keras.layers.Embedding(9, 4, mask_zero=True)
     emb_o.build(), emb_t.build()
     emb_o.set_weights([table]), emb_t.set_weights([table])
@@ -569,3 +567,57 @@ def test_embedding_lora_matches_keras(real_keras, rng):
     theirs.set_weights(weights)
     np.testing.assert_allclose(_np(ours(ids)), _np(theirs(ids)), rtol=1e-5, atol=1e-6)
     assert ours.get_config() == theirs.get_config()
+
+
+def test_keras2_and_tfjs_style_configs_load(rng):
+    """Configs written by Keras 2 / TF.js (lists for tuples, ``alpha`` for the leak, extra keys) still load."""
+    from engine.keras.saving.serialization import deserialize_keras_object
+    x = rng.normal(size=(2, 4, 6, 3)).astype("float32")
+    cases = [
+        ({"class_name": "LeakyReLU", "config": {"name": "lr", "trainable": True, "dtype": "float32", "alpha": 0.1}},
+         lambda y: np.where(x > 0, x, 0.1 * x)),
+        ({"class_name": "ZeroPadding2D", "config": {"name": "zp", "padding": [[1, 0], [0, 2]],
+                                                    "data_format": "channels_last"}},
+         lambda y: np.pad(x, ((0, 0), (1, 0), (0, 2), (0, 0)))),
+        ({"class_name": "Cropping2D", "config": {"name": "cr", "cropping": [[1, 1], [2, 0]]}},
+         lambda y: x[:, 1:-1, 2:, :]),
+        ({"class_name": "Reshape", "config": {"name": "rs", "target_shape": [24, 3]}},
+         lambda y: x.reshape(2, 24, 3)),
+        ({"class_name": "Permute", "config": {"name": "pm", "dims": [3, 1, 2]}},
+         lambda y: x.transpose(0, 3, 1, 2)),
+        ({"class_name": "UpSampling2D", "config": {"name": "up", "size": [1, 2], "interpolation": "nearest",
+                                                   "data_format": "channels_last"}},
+         lambda y: x.repeat(2, axis=2)),
+        ({"class_name": "SpatialDropout2D", "config": {"name": "sd", "trainable": True, "rate": 0.5,
+                                                       "noise_shape": None, "seed": None}},
+         lambda y: x),
+        ({"class_name": "Dropout", "config": {"name": "do", "trainable": True, "rate": 0.5,
+                                              "noise_shape": None, "seed": None, "batch_input_shape": [None, 4, 6, 3]}},
+         lambda y: x),
+    ]
+    for cfg, expected in cases:
+        layer = deserialize_keras_object(cfg)
+        np.testing.assert_allclose(_np(layer(x)), expected(x), rtol=1e-6, err_msg=cfg["class_name"])
+
+
+def _summary_models(k):
+    L = k.layers
+    seq = k.Sequential([k.Input((6, 6, 3)), L.Rescaling(1 / 255.0), L.ZeroPadding2D(1), L.Cropping2D(((1, 0), (0, 1))),
+                        L.UpSampling2D(2), L.SpatialDropout2D(0.1), L.Flatten(), L.Reshape((-1, 6)),
+                        L.Permute((2, 1)), L.PReLU(), L.Softmax(), L.Dropout(0.2)], name="seq")
+    ids, feats = k.Input((5,), dtype="int32", name="ids"), k.Input((5, 4), name="feats")
+    e = L.Embedding(20, 4, mask_zero=True)(ids)
+    f = L.Normalization(mean=0.5, variance=2.0)(L.Masking()(feats))
+    merged = L.Concatenate()([L.Add()([e, f]), L.Multiply()([e, f]), L.Maximum()([e, f])])
+    out = L.Dot(axes=(2, 2))([merged, L.RepeatVector(5)(L.Flatten()(L.Identity()(f)))])
+    func = k.Model([ids, feats], [L.LeakyReLU()(out), L.Subtract()([e, f])], name="func")
+    return [seq, func]
+
+
+def test_model_summaries_with_these_layers_match_keras(real_keras):
+    for ours, theirs in zip(_summary_models(ek), _summary_models(real_keras)):
+        out_o, out_t = [], []
+        ours.summary(line_length=100, print_fn=out_o.append)
+        theirs.summary(line_length=100, print_fn=lambda s, **kw: out_t.append(s))
+        strip = lambda s: "\n".join(line.rstrip() for line in s.strip().splitlines())  # noqa: E731
+        assert strip("".join(out_o)) == strip("".join(out_t))

@@ -42,7 +42,7 @@ class CallbackList(Callback):
 def _indexed(name: str) -> Any:
     def hook(self: CallbackList, index: int, logs: dict | None = None) -> None:
         for c in self.callbacks:
-            getattr(c, name)(index, logs=logs if logs is not None else {})
+            getattr(c, name)(index, logs if logs is not None else {})
     hook.__name__ = name
     return hook
 
@@ -50,7 +50,7 @@ def _indexed(name: str) -> Any:
 def _plain(name: str) -> Any:
     def hook(self: CallbackList, logs: dict | None = None) -> None:
         for c in self.callbacks:
-            getattr(c, name)(logs=logs if logs is not None else {})
+            getattr(c, name)(logs if logs is not None else {})
     hook.__name__ = name
     return hook
 

@@ -59,8 +59,9 @@ class Loss:
 
 
 def _dtype_name(dtype: Any) -> str:
+    """The compute dtype of a dtype or dtype-policy name (``"mixed_float16"`` computes in float16)."""
     if isinstance(dtype, str):
-        return dtype
+        return dtype[len("mixed_"):] if dtype.startswith("mixed_") else dtype
     name = getattr(dtype, "name", None)
     if isinstance(name, str):
         return name

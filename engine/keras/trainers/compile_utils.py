@@ -90,6 +90,22 @@ class CompileLoss:
         return total
 
 
+def _unique_result_name(name: str, output: str | None, weighted: bool, counters: dict) -> str:
+    """Keras's result naming: ``<output>_<metric>``, ``weighted_`` / ``_<k>`` on clashes."""
+    full = f"{output}_{name}" if output else name
+    if full not in counters:
+        counters[full] = 1
+        return full
+    if weighted:
+        full = f"{output}_weighted_{name}" if output else f"weighted_{name}"
+        if full not in counters:
+            counters[full] = 1
+            return full
+    index = counters[full]
+    counters[full] += 1
+    return f"{full}_{index}"
+
+
 def _flat_targets(y: Any, output_names: list) -> list:
     if y is None:
         return [None] * len(output_names)
@@ -115,6 +131,7 @@ class CompileMetrics:
         yts = _flat_targets(y_true, self.output_names)
         yps = nest.flatten(y_pred)
         multi = len(self.output_names) > 1
+        counters: dict = {}
         for weighted, spec in ((False, self.spec), (True, self.weighted_spec)):
             if not spec:
                 continue
@@ -124,8 +141,8 @@ class CompileMetrics:
                     continue
                 for ident in (items if isinstance(items, (list, tuple)) else [items]):
                     metric = get_metric(ident, yts[k], yps[k])
-                    if multi:
-                        metric.name = f"{self.output_names[k]}_{metric.name}"
+                    metric.name = _unique_result_name(metric.name, self.output_names[k] if multi else None,
+                                                      weighted, counters)
                     self.metrics.append((k, metric, weighted))
         self.built = True
 

@@ -321,8 +321,10 @@ class Trainer:
         self._assert_compiled()
         adapter = ArrayAdapter(x, y, sample_weight, batch_size=None, class_weight=class_weight)
         adapter.batch_size = max(adapter.n, 1)
+        fn = self.make_train_function()
+        self.reset_metrics()
         bx, by, bsw = next(adapter.epoch())
-        logs = _to_python(self.make_train_function()(bx, by, bsw))
+        logs = _to_python(fn(bx, by, bsw))
         return self._format_logs(logs, return_dict)
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:

@@ -28,5 +28,13 @@ class LeakyReLU(Layer):
     def call(self, inputs: Any) -> Any:
         return activations.leaky_relu(inputs, negative_slope=self.negative_slope)
 
+    @classmethod
+    def from_config(cls, config: dict) -> "LeakyReLU":
+        """Also reads Keras 2 / TF.js configs, which call the slope ``alpha``."""
+        config = dict(config)
+        if "alpha" in config and "negative_slope" not in config:
+            config["negative_slope"] = config.pop("alpha")
+        return super().from_config(config)
+
     def get_config(self) -> dict:
         return {**super().get_config(), "negative_slope": self.negative_slope}

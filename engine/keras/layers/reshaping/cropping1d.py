@@ -6,7 +6,7 @@ from typing import Any
 from ...saving.object_registry import register_layer
 from ...utils.argument_validation import standardize_tuple
 from ..keras_tensor import KerasTensor
-from ..layer import InputSpec, Layer
+from ..layer import InputSpec, Layer, _layer_error
 
 
 @register_layer("Reshaping")
@@ -25,7 +25,10 @@ class Cropping1D(Layer):
 
     def compute_output_spec(self, inputs: Any, *args: Any, **kwargs: Any) -> KerasTensor:
         shape = tuple(inputs.shape)
-        self._check(shape)
+        try:
+            self._check(shape)
+        except ValueError as e:
+            raise _layer_error(self, inputs, e) from None
         length = None if shape[1] is None else shape[1] - sum(self.cropping)
         return KerasTensor((shape[0], length, shape[2]), inputs.dtype)
 

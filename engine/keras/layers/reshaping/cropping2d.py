@@ -6,7 +6,7 @@ from typing import Any
 from ...saving.object_registry import register_layer
 from ...utils.argument_validation import standardize_data_format
 from ..keras_tensor import KerasTensor
-from ..layer import InputSpec, Layer
+from ..layer import InputSpec, Layer, _layer_error
 from .zero_padding2d import pairs_2d
 
 
@@ -32,7 +32,10 @@ class Cropping2D(Layer):
 
     def compute_output_spec(self, inputs: Any, *args: Any, **kwargs: Any) -> KerasTensor:
         shape = list(inputs.shape)
-        self._check(tuple(shape))
+        try:
+            self._check(tuple(shape))
+        except ValueError as e:
+            raise _layer_error(self, inputs, e) from None
         for axis, crop in zip(self._spatial(), self.cropping):
             if shape[axis] is not None:
                 shape[axis] -= sum(crop)
