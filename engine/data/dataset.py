@@ -88,7 +88,10 @@ class Dataset:
     def range(*args: Any, output_type: Any = None, name: str | None = None) -> "Dataset":
         r = range(*[int(a) for a in args])
         dt = np.int64 if output_type is None else np.dtype(getattr(output_type, "_np", output_type))
-        return _Slices(np.arange(r.start, r.stop, r.step, dtype=dt), [np.arange(r.start, r.stop, r.step, dtype=dt)])
+        if len(r) <= 1 << 24:
+            arr = np.arange(r.start, r.stop, r.step, dtype=dt)
+            return _Slices(arr, [arr])
+        return _Range(r, dt)
 
     @staticmethod
     def from_generator(generator: Callable, output_types: Any = None, output_shapes: Any = None,
@@ -217,6 +220,20 @@ def _index_plan(ds: Dataset) -> Any:
     """(source, index iterator factory) if ``ds`` is an index transform of a slice source."""
     plan = getattr(ds, "_plan", None)
     return plan() if plan is not None else None
+
+
+class _Range(Dataset):
+    """A lazily generated (possibly huge) integer range."""
+
+    def __init__(self, r: range, dtype: Any) -> None:
+        self._r, self._dt = r, np.dtype(dtype)
+
+    def _cardinality(self) -> int:
+        return len(self._r)
+
+    def _elements(self) -> Iterator[Any]:
+        for i in self._r:
+            yield np.asarray(i, dtype=self._dt)
 
 
 class _FromList(Dataset):

@@ -109,6 +109,9 @@ class ConcreteFunction:
             flat = [a for a in nest.flatten((args, kwargs)) if _is_tensorlike(a) or isinstance(a, Variable)]
             return self._run_flat([core.convert_to_tensor(a)._np for a in flat if not isinstance(a, Variable)])
         targs, tkwargs = bound
+        if core._tracer is not None or core.recording_tapes():
+            # Under a tape (or inside another trace) run the ops so they are recorded.
+            return self._function.python_function(*targs, **tkwargs)
         arrays = [a._np for a in nest.flatten((targs, tkwargs)) if isinstance(a, Tensor)]
         sigs = self._in_sigs
         if len(arrays) == len(sigs) and all(a.shape == sh and a.dtype == dt for a, (sh, dt) in zip(arrays, sigs)):

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..framework import core, dtypes
-from ..framework.core import OPS, Tensor, convert_to_tensor, execute, wrap
+from ..framework.core import OPS, Tensor, convert_to_tensor, execute, register_op, wrap
 from .dispatch import tensor
 
 __all__ = ["constant", "zeros", "ones", "fill", "eye", "range", "linspace", "one_hot",
@@ -120,15 +120,20 @@ def linspace(start: Any, stop: Any, num: Any, name: str | None = None, axis: int
 def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = None, axis: int | None = None,
             dtype: Any = None, name: str | None = None) -> Tensor:
     """One-hot encode ``indices`` (out-of-range indices give all ``off_value``)."""
-    idx = np.asarray(tensor(indices)._np)
+    idx_t = tensor(indices)
     if dtype is None:
         dtype = tensor(on_value).dtype if on_value is not None else (tensor(off_value).dtype if off_value is not None else dtypes.float32)
     dt = dtypes.as_dtype(dtype)._np
     on = np.asarray(tensor(on_value)._np if on_value is not None else 1, dtype=dt)
     off = np.asarray(tensor(off_value)._np if off_value is not None else 0, dtype=dt)
     depth = int(tensor(depth)._np)
-    eq = idx[..., None] == np.arange(depth)
-    out = np.where(eq, on, off).astype(dt)
-    if axis is not None and axis != -1:
-        out = np.moveaxis(out, -1, axis)
-    return wrap(out)
+    return execute(OPS["OneHot"], (idx_t,), {"depth": depth, "on": on[()], "off": off[()], "dtype": np.dtype(dt).str,
+                                            "axis": -1 if axis is None else int(axis)})
+
+
+def _one_hot_kernel(idx, depth, on, off, dtype, axis):
+    out = np.where(np.asarray(idx)[..., None] == np.arange(depth), np.asarray(on, dtype), np.asarray(off, dtype))
+    return np.moveaxis(out, -1, axis) if axis != -1 else out
+
+
+register_op("OneHot", _one_hot_kernel, None)

@@ -221,7 +221,12 @@ def _pow_log_safe(x):
 register_op("AddV2", np.add, _add_vjp, save_inputs=False)
 register_op("Sub", np.subtract, _sub_vjp, save_inputs=False)
 register_op("Mul", np.multiply, _mul_vjp)
-register_op("RealDiv", np.true_divide, _div_vjp)
+def _realdiv_kernel(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.true_divide(x, y)
+
+
+register_op("RealDiv", _realdiv_kernel, _div_vjp)
 register_op("DivNoNan", _div_no_nan_kernel, _div_no_nan_vjp)
 register_op("Pow", np.power, _pow_vjp, save_output=True)
 register_op("PowLogSafe", _pow_log_safe, None)

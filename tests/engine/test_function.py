@@ -240,6 +240,52 @@ def test_concrete_function_with_variables(tf_oracle):
     same(run, tf_oracle)
 
 
+def test_concrete_function_with_none_dims_handles_shape_dependent_graphs(tf_oracle):
+    def run(m):
+        @m.function
+        def f(x):
+            return m.broadcast_to(m.reduce_sum(x), m.shape(x)) + m.reshape(x, [-1])
+        cf = f.get_concrete_function(m.TensorSpec([None], m.float32))
+        return [cf(m.ones([2])), cf(m.constant([1.0, 2.0, 3.0])), cf(m.ones([1]))]
+    same(run, tf_oracle)
+
+
+def test_concrete_function_call_binding(tf_oracle):
+    def run(m):
+        @m.function
+        def f(x, y, scale=2.0):
+            return (x * y) * scale
+        cf = f.get_concrete_function(m.TensorSpec([2], m.float32), m.TensorSpec([2], m.float32))
+        cf_py = f.get_concrete_function(m.TensorSpec([2], m.float32), 3.0)
+        return [cf(m.ones([2]), m.constant([1.0, 2.0])), cf(y=m.ones([2]), x=m.constant([3.0, 4.0])),
+                cf([1.0, 2.0], [3.0, 4.0]), cf_py(m.constant([1.0, 2.0]))]
+    same(run, tf_oracle)
+
+
+def test_concrete_function_dtype_mismatch_raises(tf_oracle):
+    def run(m):
+        @m.function
+        def f(x):
+            return x * 2.0
+        cf = f.get_concrete_function(m.TensorSpec([2], m.float32))
+        return cf(m.ones([2], m.float64))
+    assert same(run, tf_oracle) == ("raises", "InvalidArgumentError")
+
+
+def test_concrete_function_under_a_tape_is_differentiable(tf_oracle):
+    def run(m):
+        @m.function
+        def f(x):
+            return m.sin(x) * x
+        cf = f.get_concrete_function(m.TensorSpec([2], m.float32))
+        x = m.constant([1.0, 2.0])
+        with m.GradientTape() as t:
+            t.watch(x)
+            y = cf(x)
+        return y, t.gradient(y, x)
+    same(run, tf_oracle)
+
+
 def test_structured_outputs(tf_oracle):
     def run(m):
         @m.function

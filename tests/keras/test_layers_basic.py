@@ -609,8 +609,9 @@ def _summary_models(k):
     e = L.Embedding(20, 4, mask_zero=True)(ids)
     f = L.Normalization(mean=0.5, variance=2.0)(L.Masking()(feats))
     merged = L.Concatenate()([L.Add()([e, f]), L.Multiply()([e, f]), L.Maximum()([e, f])])
-    out = L.Dot(axes=(2, 2))([merged, L.RepeatVector(5)(L.Flatten()(L.Identity()(f)))])
-    func = k.Model([ids, feats], [L.LeakyReLU()(out), L.Subtract()([e, f])], name="func")
+    out = L.Dot(axes=(1, 1))([merged, f])
+    rep = L.RepeatVector(3)(L.Flatten()(L.Identity()(f)))
+    func = k.Model([ids, feats], [L.LeakyReLU()(out), L.Subtract()([e, f]), rep], name="func")
     return [seq, func]
 
 
@@ -621,3 +622,28 @@ def test_model_summaries_with_these_layers_match_keras(real_keras):
         theirs.summary(line_length=100, print_fn=lambda s, **kw: out_t.append(s))
         strip = lambda s: "\n".join(line.rstrip() for line in s.strip().splitlines())  # noqa: E731
         assert strip("".join(out_o)) == strip("".join(out_t))
+
+
+def _fit_model(k):
+    L = k.layers
+    ids, feats = k.Input((6,), dtype="int32"), k.Input((6, 3))
+    e = L.Embedding(12, 3)(ids)
+    h = L.Concatenate()([L.Add()([e, feats]), L.PReLU()(feats)])
+    h = L.Flatten()(L.ZeroPadding1D(1)(L.Permute((2, 1))(h)))
+    return k.Model([ids, feats], L.Activation("tanh")(L.Dense(1)(h)))
+
+
+def test_fit_through_these_layers_matches_keras(real_keras, rng):
+    ids = rng.integers(0, 12, size=(32, 6)).astype("int32")
+    feats = rng.normal(size=(32, 6, 3)).astype("float32")
+    y = rng.normal(size=(32, 1)).astype("float32")
+    ours, theirs = _fit_model(ek), _fit_model(real_keras)
+    ours.set_weights([rng.normal(size=w.shape).astype("float32") * 0.3 for w in ours.get_weights()])
+    theirs.set_weights(ours.get_weights())
+    hist = []
+    for m in (ours, theirs):
+        m.compile(optimizer="sgd", loss="mse")
+        hist.append(m.fit([ids, feats], y, epochs=2, batch_size=8, shuffle=False, verbose=0).history["loss"])
+    np.testing.assert_allclose(hist[0], hist[1], rtol=1e-4)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
