@@ -6,7 +6,7 @@ filters (VALID), max-pool 2x2 on 26x26x16, conv 13x13x16 → 32 3x3 filters
 ``set_num_threads(1)`` for torch, TF's intra/inter-op pools at 1); timings are
 the best of N repeats, interleaved across libraries.
 
-    python bench/conv.py [--repeats 30]
+    python bench/conv.py [--repeats 30] [--clock wall|cpu]
 """
 from __future__ import annotations
 
@@ -29,13 +29,17 @@ import engine  # noqa: E402
 _LIMITS = threadpool_limits(limits=1)
 
 
+_CLOCK = {"wall": time.perf_counter, "cpu": time.process_time}
+_clock = time.perf_counter
+
+
 def _best(fn, repeats: int) -> float:
     fn()
     best = float("inf")
     for _ in range(repeats):
-        t = time.perf_counter()
+        t = _clock()
         fn()
-        best = min(best, time.perf_counter() - t)
+        best = min(best, _clock() - t)
     return best * 1e3
 
 
@@ -142,7 +146,11 @@ def _torch_pool(torch, x):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=30)
+    ap.add_argument("--clock", choices=sorted(_CLOCK), default="wall",
+                    help="wall: perf_counter; cpu: process CPU time (steadier on a shared, busy machine)")
     args = ap.parse_args()
+    global _clock
+    _clock = _CLOCK[args.clock]
 
     try:
         import tensorflow as tf
@@ -186,7 +194,7 @@ def main() -> None:
     libs = ["engine"] + (["tf"] if tf is not None else []) + (["torch"] if torch is not None else [])
     header = f"{'case':46s}" + "".join(f"{name + ' ms':>12s}" for name in libs)
     header += "".join(f"{'eng/' + name:>12s}" for name in libs[1:])
-    print(f"best of {args.repeats}, 1 thread each; numpy {np.__version__}"
+    print(f"best of {args.repeats} ({args.clock} clock), 1 thread each; numpy {np.__version__}"
           + (f", tensorflow {tf.__version__}" if tf else "") + (f", torch {torch.__version__}" if torch else ""))
     print(header)
     for label, fns in rows:

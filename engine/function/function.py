@@ -76,6 +76,7 @@ class ConcreteFunction:
         self.structured_outputs = structured_outputs
         self._out_template = out_template
         self._out_is_tensor: list = []
+        self._single_tensor_out = False   # set after tracing: the output is one Tensor
         self._function = function
         self._in_sigs = in_sigs   # (shape, numpy dtype) of each traced tensor input
 
@@ -95,6 +96,8 @@ class ConcreteFunction:
 
     def _run_flat(self, arrays: list) -> Any:
         outs = self.graph.run(arrays)
+        if self._single_tensor_out:
+            return wrap(outs[0])
         return nest.pack_sequence_as(self._out_template, [
             wrap(o) if isinstance(o, (np.ndarray, np.generic)) and m else o
             for o, m in zip(outs, self._out_is_tensor)])
@@ -272,22 +275,10 @@ class Function:
 
     @staticmethod
     def _key(args: tuple, kwargs: dict) -> Any:
-        parts = []
-        for a in nest.flatten((args, kwargs)):
-            if type(a) is Tensor or isinstance(a, Tensor):
-                parts.append(("T", a._np.shape, a._np.dtype.str))
-            elif isinstance(a, (np.ndarray, np.generic)):
-                parts.append(("T", a.shape, a.dtype.str))
-            elif isinstance(a, Variable):
-                parts.append(("V", id(a)))
-            else:
-                try:
-                    hash(a)
-                    parts.append(("P", a))  # by value, as TF: 1, 1.0 and True share a trace
-                except TypeError:
-                    parts.append(("O", id(a)))
-        struct = nest.map_structure(lambda _: 0, (args, kwargs))
-        return (repr(struct), tuple(parts))
+        """Cache key: the structure, (shape, dtype) per tensor, Python values by value."""
+        parts: list = []
+        _walk_key((args, kwargs), parts, [])
+        return tuple(parts)
 
     # -- call ------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -299,12 +290,13 @@ class Function:
 
     def _call_canonical(self, args: tuple, kwargs: dict) -> Any:
         """Replay the trace for these (canonical, checked) arguments, tracing first if new."""
-        key = self._key(args, kwargs)
+        parts: list = []
+        arrays: list = []
+        _walk_key((args, kwargs), parts, arrays)  # one pass: key and input arrays
+        key = tuple(parts)
         cf = self._cache.get(key)
         if cf is None:
             return self._trace(key, args, kwargs, return_result=True)
-        arrays = [a._np if isinstance(a, Tensor) else np.asarray(a)
-                  for a in nest.flatten((args, kwargs)) if isinstance(a, (Tensor, np.ndarray, np.generic))]
         return cf._run_flat(arrays)
 
     def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
@@ -364,8 +356,37 @@ class Function:
         in_sigs = [(a._np.shape, a._np.dtype) for a in nest.flatten((targs, tkwargs)) if isinstance(a, Tensor)]
         cf = ConcreteFunction(graph, specs, result, result, function=self, in_sigs=in_sigs)
         cf._out_is_tensor = out_is_tensor
+        cf._single_tensor_out = isinstance(result, Tensor) and out_is_tensor == [True]
         self._cache[key] = cf
         return result if return_result else cf
+
+
+def _walk_key(x: Any, parts: list, arrays: list) -> None:
+    """Append ``x``'s cache-key parts and (in ``nest.flatten`` order) its input arrays."""
+    if isinstance(x, Tensor):
+        a = x._np
+        parts.append(("T", a.shape, a.dtype.str))
+        arrays.append(a)
+    elif isinstance(x, (list, tuple)):
+        parts.append((type(x), len(x)))
+        for v in x:
+            _walk_key(v, parts, arrays)
+    elif isinstance(x, dict):
+        keys = sorted(x, key=nest._sort_key)
+        parts.append((type(x), tuple(keys)))
+        for k in keys:
+            _walk_key(x[k], parts, arrays)
+    elif isinstance(x, (np.ndarray, np.generic)):
+        parts.append(("T", x.shape, x.dtype.str))
+        arrays.append(np.asarray(x))
+    elif isinstance(x, Variable):
+        parts.append(("V", id(x)))
+    else:
+        try:
+            hash(x)
+            parts.append(("P", x))  # by value, as TF: 1, 1.0 and True share a trace
+        except TypeError:
+            parts.append(("O", id(x)))
 
 
 def _spec_to_example(a: Any) -> Any:

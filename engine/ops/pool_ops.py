@@ -270,12 +270,9 @@ def _pool_nd(kind: str, input: Any, ksize: Any, strides: Any, padding: Any, data
     ci = 1 if first else nsp + 1
     ks = W.get_sequence(ksize, nsp, ci, "ksize")
     st = W.get_sequence(strides, nsp, ci, "strides")
-    if op == "MaxPool":
-        pad_s, explicit = W.convert_padding(padding, nsp + 2)
-    else:
-        if isinstance(padding, (list, tuple)):
-            raise TypeError(f"Expected string for argument 'padding' not {padding!r}.")
-        pad_s, explicit = W.convert_padding(padding, nsp + 2)
+    if op != "MaxPool" and isinstance(padding, (list, tuple)):  # only 2-D max pooling takes explicit pads
+        raise TypeError(f"Expected string for argument 'padding' not {padding!r}.")
+    pad_s, explicit = W.convert_padding(padding, nsp + 2)
     nd = x._np.ndim
     if nd != nsp + 2:
         raise InvalidArgumentError(None, op, f"input must be {nsp + 2}-dimensional{_shape_str(x._np.shape)} "

@@ -82,12 +82,12 @@ def test_conv2d_grid(tf_oracle, rng, stride, padding, k, nc, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("k", [2, 3])
+@pytest.mark.parametrize("k", [2, 3, 5])
 @pytest.mark.parametrize("padding", ["SAME", "VALID"])
 @pytest.mark.parametrize("stride", [1, 2])
 def test_conv2d_dilated(tf_oracle, rng, stride, padding, k, dtype):
     # TF's CPU backprop kernels reject dilations > 1: its side convolves with an explicitly dilated filter.
-    x = rng.standard_normal((2, 9, 8, 3)).astype(dtype)
+    x = rng.standard_normal((2, 11, 10, 3)).astype(dtype)
     w = rng.standard_normal((k, k, 3, 2)).astype(dtype)
 
     def fn(t, x, w):

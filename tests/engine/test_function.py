@@ -257,8 +257,9 @@ def test_concrete_function_call_binding(tf_oracle):
             return (x * y) * scale
         cf = f.get_concrete_function(m.TensorSpec([2], m.float32), m.TensorSpec([2], m.float32))
         cf_py = f.get_concrete_function(m.TensorSpec([2], m.float32), 3.0)
+        g = m.function(lambda x: x * 2.0).get_concrete_function(m.TensorSpec([2], m.float32))
         return [cf(m.ones([2]), m.constant([1.0, 2.0])), cf(y=m.ones([2]), x=m.constant([3.0, 4.0])),
-                cf([1.0, 2.0], [3.0, 4.0]), cf_py(m.constant([1.0, 2.0]))]
+                cf_py(m.constant([1.0, 2.0])), g([1.0, 2.0])]
     same(run, tf_oracle)
 
 

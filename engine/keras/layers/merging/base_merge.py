@@ -8,6 +8,7 @@ from ..layer import Layer
 
 
 def get_mask(x: Any) -> Any:
+    """The Keras mask attached to a tensor, or ``None``."""
     return getattr(x, "_keras_mask", None)
 
 
@@ -20,7 +21,8 @@ class Merge(Layer):
         self._reshape_required = False
 
     def _merge_function(self, inputs: list) -> Any:
-        raise TypeError(f"{type(self).__name__} must define `_merge_function`")
+        """Combine the (rank-aligned) inputs; every concrete merge layer overrides this."""
+        raise TypeError(f"{type(self).__name__} is an abstract merge layer: it must define `_merge_function`")
 
     def _apply_merge_op_and_or_mask(self, op_fn: Callable, inputs: list) -> Any:
         """Fold ``op_fn`` over inputs; masked positions take the other operand (Keras's Maximum/Minimum)."""
