@@ -36,20 +36,6 @@ __all__ = [
 _DW_BLOCK_BYTES = 384 * 1024  # dW = colsᵀ @ dY runs in row blocks of about this many bytes of cols
 
 
-def _warm_sgemm() -> None:
-    """One mid-sized float32 GEMM at import.
-
-    Measured (numpy 2.4.6's OpenBLAS 0.3.31, Haswell kernel, 1 thread): until the
-    process has run one sgemm with an inner or outer dimension of about 1024, the
-    blocked dW products below (e.g. 15 x (144x512 @ 512x32)) run 3x slower
-    (7.5 ms vs 2.6 ms of CPU time), in every thread; one such GEMM fixes it for
-    the life of the process.  Costs ~0.3 ms once.
-    """
-    a = np.ones((64, 1024), np.float32)
-    a @ np.ones((1024, 64), np.float32)
-
-
-_warm_sgemm()
 
 
 # ---------------------------------------------------------------------------

@@ -56,6 +56,9 @@ def _tf_type(t: Tensor) -> str:
 
 
 def _like(v: Any, ref: Tensor, strict: bool = False) -> Tensor:
+    tv = type(v)
+    if (tv is float or tv is int) and ref._np.dtype.kind == "f":  # hot path: `x * 2.0`
+        return core.wrap(np.array(v, dtype=ref._np.dtype))
     if type(v) is Tensor or hasattr(type(v), "_as_tensor"):
         return convert_to_tensor(v)
     if isinstance(v, (np.ndarray, np.generic)) and v.dtype.kind in "biuf" and ref._np.dtype.kind in "biuf":

@@ -1,0 +1,721 @@
+"""Fused recurrent ops: a whole LSTM / GRU / SimpleRNN sequence per op, with hand-written BPTT.
+
+``specs/engine-notes.md`` §A1' items 2 and 6: composing an LSTM from primitive
+ops costs 2.1x (a tape record and a slice gradient per gate per step), so each
+recurrent layer runs as ONE op.  The forward kernel projects every timestep's
+input with one GEMM (``x @ kernel`` over ``batch*time`` rows), then loops over
+time in Python with one small GEMM per step (``h @ recurrent_kernel``); it
+returns the layer outputs plus a *reserve* of per-step activations (like
+cuDNN's ``reserve_space``).  Backward is its own op (``LSTMGrad``, ``GRUGrad``,
+``SimpleRNNGrad``; no second order): it walks time backwards filling the
+pre-activation gradients of every step, then finishes ``dkernel``,
+``drecurrent_kernel``, ``dx`` and ``dbias`` with one GEMM (gemv) each.
+
+Semantics are Keras 3's (``keras/src/layers/rnn/{lstm,gru,simple_rnn}.py`` and
+the TF backend's ``rnn`` loop):
+
+* gates along the last axis: LSTM ``i, f, c, o``; GRU ``z, r, h``; GRU
+  ``reset_after=True`` has bias ``[2, 3u]`` (input bias, recurrent bias),
+  ``reset_after=False`` a ``[3u]`` input bias and ``r`` applied before the
+  recurrent matmul of the candidate;
+* a ``[batch, time]`` mask: a masked step carries the previous states; its
+  output is the previous output (zeros before the first valid step), or zeros
+  with ``zero_output_for_mask`` (what Bidirectional asks for);
+* ``go_backwards`` processes the reversed sequence and returns outputs in
+  processing order;
+* dropout masks ``[g, batch, features]`` / ``[g, batch, units]``, constant over
+  time: ``g = 1`` (one mask for the whole projection) or one mask per gate
+  (Keras's ``implementation=1``, used when ``recurrent_dropout > 0``).
+
+Inputs, in order: ``x, kernel, recurrent_kernel, [bias], h0, [c0], [mask],
+[dropout_mask], [recurrent_dropout_mask]``; attrs say which optional ones are
+present.  Activations are named (``FUSED_ACTIVATIONS``); their derivatives are
+computed from the saved outputs.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..framework.core import OPS, Tensor, execute, register_op
+from .dispatch import tensor
+
+__all__ = ["FUSED_ACTIVATIONS", "lstm", "gru", "simple_rnn"]
+
+# ---------------------------------------------------------------------------
+# Activations: an in-place forward on a (possibly strided) view, and
+# ``d(g, y) = g * f'(x)`` written with the output ``y = f(x)``.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _sigmoid_(z: np.ndarray) -> None:
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1
+    np.reciprocal(z, out=z)
+
+
+def _tanh_(z: np.ndarray) -> None:
+    np.tanh(z, out=z)
+
+
+def _relu_(z: np.ndarray) -> None:
+    np.maximum(z, 0, out=z)
+
+
+def _linear_(z: np.ndarray) -> None:
+    return None
+
+
+def _hard_sigmoid_(z: np.ndarray) -> None:   # Keras 3: relu6(x + 3) / 6
+    z += 3
+    np.clip(z, 0, 6, out=z)
+    z /= 6
+
+
+def _relu6_(z: np.ndarray) -> None:
+    np.clip(z, 0, 6, out=z)
+
+
+def _elu_(z: np.ndarray) -> None:
+    np.copyto(z, np.expm1(z), where=z <= 0)
+
+
+def _selu_(z: np.ndarray) -> None:
+    neg = z <= 0
+    np.copyto(z, _SELU_ALPHA * np.expm1(z), where=neg)
+    z *= _SELU_SCALE
+
+
+def _softplus_(z: np.ndarray) -> None:
+    np.logaddexp(z, 0, out=z)
+
+
+def _softsign_(z: np.ndarray) -> None:
+    z /= 1 + np.abs(z)
+
+
+def _exponential_(z: np.ndarray) -> None:
+    np.exp(z, out=z)
+
+
+_ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
+    "tanh": (_tanh_, lambda g, y: g * (1 - y * y)),
+    "sigmoid": (_sigmoid_, lambda g, y: g * (y - y * y)),
+    "relu": (_relu_, lambda g, y: g * (y > 0)),
+    "linear": (_linear_, lambda g, y: g),
+    "hard_sigmoid": (_hard_sigmoid_, lambda g, y: g * ((y > 0) & (y < 1)) / 6),
+    "relu6": (_relu6_, lambda g, y: g * ((y > 0) & (y < 6))),
+    "elu": (_elu_, lambda g, y: g * np.where(y > 0, 1, y + 1)),
+    "selu": (_selu_, lambda g, y: g * np.where(y > 0, _SELU_SCALE, y + _SELU_SCALE * _SELU_ALPHA)),
+    "softplus": (_softplus_, lambda g, y: g * -np.expm1(-y)),
+    "softsign": (_softsign_, lambda g, y: g * np.square(1 - np.abs(y))),
+    "exponential": (_exponential_, lambda g, y: g * y),
+}
+FUSED_ACTIVATIONS = frozenset(_ACTIVATIONS)
+
+
+def _act(name: str) -> tuple[Callable, Callable]:
+    try:
+        return _ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"Activation {name!r} is not supported by the fused RNN ops; supported: "
+                         f"{sorted(_ACTIVATIONS)}") from None
+
+
+# ---------------------------------------------------------------------------
+# Shared pieces
+class _Args:
+    """The op's positional inputs, split by the presence flags in its attrs."""
+
+    __slots__ = ("x", "kernel", "rk", "bias", "states", "mask", "dp", "rdp", "rest", "n_diff")
+
+    def __init__(self, arrays: tuple, n_states: int, use_bias: bool, has_mask: bool, n_dp: int,
+                 n_rdp: int) -> None:
+        it = iter(arrays)
+        self.x, self.kernel, self.rk = next(it), next(it), next(it)
+        self.bias = next(it) if use_bias else None
+        self.states = [next(it) for _ in range(n_states)]
+        self.mask = next(it) if has_mask else None
+        self.dp = next(it) if n_dp else None
+        self.rdp = next(it) if n_rdp else None
+        self.rest = list(it)
+        self.n_diff = 3 + bool(use_bias) + n_states
+
+
+def _time_major(x: np.ndarray, go_backwards: bool) -> np.ndarray:
+    xt = x.transpose(1, 0, 2)
+    return np.ascontiguousarray(xt[::-1] if go_backwards else xt)
+
+
+def _mask_tm(mask: np.ndarray | None, go_backwards: bool) -> np.ndarray | None:
+    """``[batch, time]`` → time-major bool ``[time, batch, 1]`` in processing order."""
+    if mask is None:
+        return None
+    m = np.asarray(mask).astype(bool, copy=False).T
+    return np.ascontiguousarray(m[::-1] if go_backwards else m)[:, :, None]
+
+
+def _out_weights(m: np.ndarray | None, zero_output_for_mask: bool) -> np.ndarray | None:
+    """Which steps' outputs equal the state ``h`` (the rest are zero): Keras's masked-output rule."""
+    if m is None:
+        return None
+    return m if zero_output_for_mask else np.logical_or.accumulate(m, axis=0)
+
+
+def _outputs(H: np.ndarray, w: np.ndarray | None, return_sequences: bool) -> np.ndarray:
+    if return_sequences:
+        O = H[1:] if w is None else np.where(w, H[1:], H.dtype.type(0))
+        return np.ascontiguousarray(O.transpose(1, 0, 2))
+    return H[-1].copy() if w is None else np.where(w[-1], H[-1], H.dtype.type(0))
+
+
+def _gate(k: int, units: int) -> slice:
+    return slice(k * units, (k + 1) * units)
+
+
+def _project(xt: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None, dp: np.ndarray | None,
+             units: int) -> np.ndarray:
+    """All timesteps' input projections ``[T, B, n]`` (one GEMM; one per gate with per-gate masks)."""
+    T, B, F = xt.shape
+    n = kernel.shape[1]
+    if dp is None:
+        Z = xt.reshape(T * B, F) @ kernel
+    elif dp.shape[0] == 1:
+        Z = (xt * dp[0]).reshape(T * B, F) @ kernel
+    else:
+        Z = np.empty((T * B, n), dtype=xt.dtype)
+        for k in range(dp.shape[0]):
+            s = _gate(k, units)
+            Z[:, s] = (xt * dp[k]).reshape(T * B, F) @ kernel[:, s]
+    if bias is not None:
+        Z += bias
+    return Z.reshape(T, B, n)
+
+
+def _rec(h: np.ndarray, rk: np.ndarray, rdp: np.ndarray | None, units: int) -> np.ndarray:
+    """``h @ rk``, with recurrent dropout masks (one, or one per gate)."""
+    if rdp is None:
+        return h @ rk
+    if rdp.shape[0] == 1:
+        return (h * rdp[0]) @ rk
+    out = np.empty((h.shape[0], rk.shape[1]), dtype=h.dtype)
+    for k in range(rdp.shape[0]):
+        s = _gate(k, units)
+        out[:, s] = (h * rdp[k]) @ rk[:, s]
+    return out
+
+
+def _rec_back(dz: np.ndarray, rkT: np.ndarray, rdp: np.ndarray | None, units: int) -> np.ndarray:
+    """Gradient of ``_rec`` w.r.t. ``h`` (``rkT`` is the transposed recurrent kernel)."""
+    if rdp is None:
+        return dz @ rkT
+    if rdp.shape[0] == 1:
+        return (dz @ rkT) * rdp[0]
+    out = None
+    for k in range(rdp.shape[0]):
+        s = _gate(k, units)
+        part = (dz[:, s] @ rkT[s]) * rdp[k]
+        out = part if out is None else out + part
+    return out
+
+
+def _wgrad(A: np.ndarray, D: np.ndarray, masks: np.ndarray | None, units: int) -> np.ndarray:
+    """``sum_t (A_t * mask)^T @ D_t`` as one GEMM over ``T*B`` rows (one per gate with per-gate masks)."""
+    T, B, n_in = A.shape
+    n = D.shape[2]
+    D2 = D.reshape(T * B, n)
+    if masks is None:
+        return A.reshape(T * B, n_in).T @ D2
+    if masks.shape[0] == 1:
+        return (A * masks[0]).reshape(T * B, n_in).T @ D2
+    out = np.empty((n_in, n), dtype=A.dtype)
+    for k in range(masks.shape[0]):
+        s = _gate(k, units)
+        out[:, s] = (A * masks[k]).reshape(T * B, n_in).T @ D2[:, s]
+    return out
+
+
+def _xgrad(D: np.ndarray, kernel: np.ndarray, dp: np.ndarray | None, units: int,
+           go_backwards: bool) -> np.ndarray:
+    """``dx`` (batch-major, original time order) from the projection gradients ``D [T, B, n]``."""
+    T, B, n = D.shape
+    F = kernel.shape[0]
+    D2 = D.reshape(T * B, n)
+    if dp is None:
+        dxt = (D2 @ kernel.T).reshape(T, B, F)
+    elif dp.shape[0] == 1:
+        dxt = (D2 @ kernel.T).reshape(T, B, F) * dp[0]
+    else:
+        dxt = None
+        for k in range(dp.shape[0]):
+            s = _gate(k, units)
+            part = (D2[:, s] @ kernel[:, s].T).reshape(T, B, F) * dp[k]
+            dxt = part if dxt is None else dxt + part
+    dx = dxt.transpose(1, 0, 2)
+    return np.ascontiguousarray(dx[:, ::-1] if go_backwards else dx)
+
+
+def _colsum(D: np.ndarray) -> np.ndarray:
+    """Sum over all but the last axis, as a gemv (``specs/engine-notes.md`` §A1' item 3)."""
+    D2 = D.reshape(-1, D.shape[-1])
+    return np.ones(D2.shape[0], dtype=D.dtype) @ D2
+
+
+def _seq_grads(dout: np.ndarray | None, w: np.ndarray | None, return_sequences: bool, T: int) -> tuple:
+    """(time-major per-step output grads or None, grad of the last output or None)."""
+    if dout is None:
+        return None, None
+    if return_sequences:
+        d = dout.transpose(1, 0, 2)
+        return (d if w is None else np.where(w, d, dout.dtype.type(0))), None
+    return None, (dout if w is None else np.where(w[T - 1], dout, dout.dtype.type(0)))
+
+
+def _grads_in(rest: list, flags: tuple) -> list:
+    """The incoming output gradients (None where absent), from the tail of the grad op's inputs."""
+    out, k = [], 0
+    for present in flags:
+        out.append(rest[k] if present else None)
+        k += int(present)
+    return out
+
+
+def _check(x: np.ndarray) -> None:
+    if x.ndim != 3:
+        raise ValueError(f"RNN inputs must be 3-D [batch, time, features], got shape {x.shape}")
+    if x.shape[1] == 0:
+        raise ValueError("RNN inputs must have at least one timestep")
+
+
+# ---------------------------------------------------------------------------
+# LSTM
+def _lstm_kernel(*arrays: np.ndarray, activation: str = "tanh", recurrent_activation: str = "sigmoid",
+                 go_backwards: bool = False, return_sequences: bool = False,
+                 zero_output_for_mask: bool = False, use_bias: bool = True, has_mask: bool = False,
+                 n_dp: int = 0, n_rdp: int = 0) -> tuple:
+    a = _Args(arrays, 2, use_bias, has_mask, n_dp, n_rdp)
+    x, rk = a.x, a.rk
+    _check(x)
+    act, _ = _act(activation)
+    ract, _ = _act(recurrent_activation)
+    B, T, _F = x.shape
+    U = rk.shape[0]
+    dt = x.dtype
+    m = _mask_tm(a.mask, go_backwards)
+    with np.errstate(over="ignore"):
+        Z = _project(_time_major(x, go_backwards), a.kernel, a.bias, a.dp, U)   # → gate activations
+        H = np.empty((T + 1, B, U), dt)
+        C = np.empty((T + 1, B, U), dt)
+        TC = np.empty((T, B, U), dt)
+        H[0] = a.states[0]
+        C[0] = a.states[1]
+        rdp = a.rdp
+        for t in range(T):
+            z = Z[t]
+            z += _rec(H[t], rk, rdp, U)
+            ract(z[:, :2 * U])
+            act(z[:, 2 * U:3 * U])
+            ract(z[:, 3 * U:])
+            c = C[t + 1]
+            np.multiply(z[:, U:2 * U], C[t], out=c)
+            c += z[:, :U] * z[:, 2 * U:3 * U]
+            tc = TC[t]
+            tc[...] = c
+            act(tc)
+            h = H[t + 1]
+            np.multiply(z[:, 3 * U:], tc, out=h)
+            if m is not None:
+                keep = ~m[t]
+                np.copyto(c, C[t], where=keep)
+                np.copyto(h, H[t], where=keep)
+    w = _out_weights(m, zero_output_for_mask)
+    return _outputs(H, w, return_sequences), H[T].copy(), C[T].copy(), Z, H, C, TC
+
+
+def _lstm_grad_kernel(*arrays: np.ndarray, activation: str = "tanh", recurrent_activation: str = "sigmoid",
+                      go_backwards: bool = False, return_sequences: bool = False,
+                      zero_output_for_mask: bool = False, use_bias: bool = True, has_mask: bool = False,
+                      n_dp: int = 0, n_rdp: int = 0, grads: tuple = (True, True, True),
+                      needs: tuple = ()) -> tuple:
+    a = _Args(arrays, 2, use_bias, has_mask, n_dp, n_rdp)
+    Z, H, C, TC = a.rest[:4]
+    dout, dhT, dcT = _grads_in(a.rest[4:], grads)
+    _, dact = _act(activation)
+    _, dract = _act(recurrent_activation)
+    T, B, U = TC.shape
+    m = _mask_tm(a.mask, go_backwards)
+    mf = None if m is None else m.astype(H.dtype)
+    dOt, dlast = _seq_grads(dout, _out_weights(m, zero_output_for_mask), return_sequences, T)
+    dh = np.zeros((B, U), H.dtype) if dhT is None else dhT.copy()
+    if dlast is not None:
+        dh += dlast
+    dc = np.zeros((B, U), H.dtype) if dcT is None else dcT.copy()
+    dZ = np.empty_like(Z)
+    rkT = np.ascontiguousarray(a.rk.T)
+    rdp = a.rdp
+    for t in range(T - 1, -1, -1):
+        if dOt is not None:
+            dh = dh + dOt[t]
+        if mf is not None:
+            mt = mf[t]
+            dhc, dcc = dh * mt, dc * mt
+            dh_pass, dc_pass = dh - dhc, dc - dcc
+        else:
+            dhc, dcc = dh, dc
+        z = Z[t]
+        i, f, g, o = z[:, :U], z[:, U:2 * U], z[:, 2 * U:3 * U], z[:, 3 * U:]
+        tc = TC[t]
+        dz = dZ[t]
+        dz[:, 3 * U:] = dract(dhc * tc, o)
+        dct = dcc + dact(dhc * o, tc)
+        dz[:, :U] = dract(dct * g, i)
+        dz[:, U:2 * U] = dract(dct * C[t], f)
+        dz[:, 2 * U:3 * U] = dact(dct * i, g)
+        dc = dct * f
+        dh = _rec_back(dz, rkT, rdp, U)
+        if mf is not None:
+            dh += dh_pass
+            dc += dc_pass
+    need = dict(zip(("x", "k", "rk", "b", "h0", "c0") if use_bias else ("x", "k", "rk", "h0", "c0"), needs))
+    out = []
+    if need.get("x"):
+        out.append(_xgrad(dZ, a.kernel, a.dp, U, go_backwards))
+    if need.get("k"):
+        out.append(_wgrad(_time_major(a.x, go_backwards), dZ, a.dp, U))
+    if need.get("rk"):
+        out.append(_wgrad(H[:-1], dZ, rdp, U))
+    if need.get("b"):
+        out.append(_colsum(dZ))
+    if need.get("h0"):
+        out.append(dh)
+    if need.get("c0"):
+        out.append(dc)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# GRU
+def _gru_kernel(*arrays: np.ndarray, activation: str = "tanh", recurrent_activation: str = "sigmoid",
+                go_backwards: bool = False, return_sequences: bool = False,
+                zero_output_for_mask: bool = False, use_bias: bool = True, has_mask: bool = False,
+                n_dp: int = 0, n_rdp: int = 0, reset_after: bool = True) -> tuple:
+    a = _Args(arrays, 1, use_bias, has_mask, n_dp, n_rdp)
+    x, rk = a.x, a.rk
+    _check(x)
+    act, _ = _act(activation)
+    ract, _ = _act(recurrent_activation)
+    B, T, _F = x.shape
+    U = rk.shape[0]
+    dt = x.dtype
+    m = _mask_tm(a.mask, go_backwards)
+    bias = a.bias
+    if bias is not None and reset_after:
+        in_bias, rec_bias = bias[0], bias[1]
+    else:
+        in_bias, rec_bias = bias, None
+    rdp = a.rdp
+    with np.errstate(over="ignore"):
+        Z = _project(_time_major(x, go_backwards), a.kernel, in_bias, a.dp, U)   # → z, r, hh
+        H = np.empty((T + 1, B, U), dt)
+        H[0] = a.states[0]
+        # reset_after: the recurrent projection (with its bias) per step, for BPTT;
+        # otherwise r * h (the candidate's recurrent input).
+        R = np.empty((T, B, 3 * U) if reset_after else (T, B, U), dt)
+        rk_zr, rk_h = rk[:, :2 * U], rk[:, 2 * U:]
+        rdp_zr = None if rdp is None else (rdp if rdp.shape[0] == 1 else rdp[:2])
+        rdp_h = None if rdp is None else rdp[-1]
+        for t in range(T):
+            z = Z[t]
+            hp = H[t]
+            if reset_after:
+                hr = R[t]
+                hr[...] = _rec(hp, rk, rdp, U)
+                if rec_bias is not None:
+                    hr += rec_bias
+                z[:, :2 * U] += hr[:, :2 * U]
+                ract(z[:, :2 * U])
+                cand = z[:, 2 * U:]
+                cand += z[:, U:2 * U] * hr[:, 2 * U:]
+            else:
+                z[:, :2 * U] += _rec(hp, rk_zr, rdp_zr, U)
+                ract(z[:, :2 * U])
+                rh = R[t]
+                np.multiply(z[:, U:2 * U], hp if rdp_h is None else hp * rdp_h, out=rh)
+                cand = z[:, 2 * U:]
+                cand += rh @ rk_h
+            act(cand)
+            zg = z[:, :U]
+            h = H[t + 1]
+            np.multiply(zg, hp, out=h)
+            h += (1 - zg) * cand
+            if m is not None:
+                np.copyto(h, hp, where=~m[t])
+    w = _out_weights(m, zero_output_for_mask)
+    return _outputs(H, w, return_sequences), H[T].copy(), Z, H, R
+
+
+def _gru_grad_kernel(*arrays: np.ndarray, activation: str = "tanh", recurrent_activation: str = "sigmoid",
+                     go_backwards: bool = False, return_sequences: bool = False,
+                     zero_output_for_mask: bool = False, use_bias: bool = True, has_mask: bool = False,
+                     n_dp: int = 0, n_rdp: int = 0, reset_after: bool = True, grads: tuple = (True, True),
+                     needs: tuple = ()) -> tuple:
+    a = _Args(arrays, 1, use_bias, has_mask, n_dp, n_rdp)
+    Z, H, R = a.rest[:3]
+    dout, dhT = _grads_in(a.rest[3:], grads)
+    _, dact = _act(activation)
+    _, dract = _act(recurrent_activation)
+    T, B, U3 = Z.shape
+    U = U3 // 3
+    m = _mask_tm(a.mask, go_backwards)
+    mf = None if m is None else m.astype(H.dtype)
+    dOt, dlast = _seq_grads(dout, _out_weights(m, zero_output_for_mask), return_sequences, T)
+    dh = np.zeros((B, U), H.dtype) if dhT is None else dhT.copy()
+    if dlast is not None:
+        dh += dlast
+    rk = a.rk
+    rdp = a.rdp
+    dX = np.empty_like(Z)                       # grads of the input projections
+    dR = np.empty_like(Z) if reset_after else None  # grads of the recurrent projections (reset_after)
+    rkT = np.ascontiguousarray(rk.T)
+    rkT_zr, rkT_h = rkT[:2 * U], rkT[2 * U:]
+    rdp_zr = None if rdp is None else (rdp if rdp.shape[0] == 1 else rdp[:2])
+    rdp_h = None if rdp is None else rdp[-1]
+    for t in range(T - 1, -1, -1):
+        if dOt is not None:
+            dh = dh + dOt[t]
+        if mf is not None:
+            dhc = dh * mf[t]
+            dh_pass = dh - dhc
+        else:
+            dhc = dh
+        z = Z[t]
+        zg, rg, cand = z[:, :U], z[:, U:2 * U], z[:, 2 * U:]
+        hp = H[t]
+        dx = dX[t]
+        dx[:, :U] = dract(dhc * (hp - cand), zg)
+        dx[:, 2 * U:] = dcand = dact(dhc * (1 - zg), cand)
+        if reset_after:
+            hr_h = R[t][:, 2 * U:]
+            dx[:, U:2 * U] = dract(dcand * hr_h, rg)
+            dr = dR[t]
+            dr[:, :2 * U] = dx[:, :2 * U]
+            np.multiply(dcand, rg, out=dr[:, 2 * U:])
+            dh_new = dhc * zg + _rec_back(dr, rkT, rdp, U)
+        else:
+            drh = dcand @ rkT_h
+            hd = hp if rdp_h is None else hp * rdp_h
+            dx[:, U:2 * U] = dract(drh * hd, rg)
+            back_h = drh * rg
+            if rdp_h is not None:
+                back_h *= rdp_h
+            dh_new = dhc * zg + back_h + _rec_back(dx[:, :2 * U], rkT_zr, rdp_zr, U)
+        dh = dh_new + dh_pass if mf is not None else dh_new
+    names = ("x", "k", "rk", "b", "h0") if use_bias else ("x", "k", "rk", "h0")
+    need = dict(zip(names, needs))
+    out = []
+    if need.get("x"):
+        out.append(_xgrad(dX, a.kernel, a.dp, U, go_backwards))
+    if need.get("k"):
+        out.append(_wgrad(_time_major(a.x, go_backwards), dX, a.dp, U))
+    if need.get("rk"):
+        if reset_after:
+            out.append(_wgrad(H[:-1], dR, rdp, U))
+        else:
+            drk = np.empty_like(rk)
+            drk[:, :2 * U] = _wgrad(H[:-1], dX[:, :, :2 * U], rdp_zr, U)
+            drk[:, 2 * U:] = _wgrad(R, dX[:, :, 2 * U:], None, U)
+            out.append(drk)
+    if need.get("b"):
+        out.append(np.stack([_colsum(dX), _colsum(dR)]) if reset_after else _colsum(dX))
+    if need.get("h0"):
+        out.append(dh)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# SimpleRNN
+def _simple_rnn_kernel(*arrays: np.ndarray, activation: str = "tanh", go_backwards: bool = False,
+                       return_sequences: bool = False, zero_output_for_mask: bool = False,
+                       use_bias: bool = True, has_mask: bool = False, n_dp: int = 0, n_rdp: int = 0) -> tuple:
+    a = _Args(arrays, 1, use_bias, has_mask, n_dp, n_rdp)
+    x, rk = a.x, a.rk
+    _check(x)
+    act, _ = _act(activation)
+    B, T, _F = x.shape
+    U = rk.shape[0]
+    m = _mask_tm(a.mask, go_backwards)
+    with np.errstate(over="ignore"):
+        Z = _project(_time_major(x, go_backwards), a.kernel, a.bias, a.dp, U)   # → cell outputs
+        H = np.empty((T + 1, B, U), x.dtype)
+        H[0] = a.states[0]
+        for t in range(T):
+            z = Z[t]
+            z += _rec(H[t], rk, a.rdp, U)
+            act(z)
+            if m is None:
+                H[t + 1] = z
+            else:
+                np.copyto(H[t + 1], np.where(m[t], z, H[t]))
+    w = _out_weights(m, zero_output_for_mask)
+    return _outputs(H, w, return_sequences), H[T].copy(), Z, H
+
+
+def _simple_rnn_grad_kernel(*arrays: np.ndarray, activation: str = "tanh", go_backwards: bool = False,
+                            return_sequences: bool = False, zero_output_for_mask: bool = False,
+                            use_bias: bool = True, has_mask: bool = False, n_dp: int = 0, n_rdp: int = 0,
+                            grads: tuple = (True, True), needs: tuple = ()) -> tuple:
+    a = _Args(arrays, 1, use_bias, has_mask, n_dp, n_rdp)
+    Z, H = a.rest[:2]
+    dout, dhT = _grads_in(a.rest[2:], grads)
+    _, dact = _act(activation)
+    T, B, U = Z.shape
+    m = _mask_tm(a.mask, go_backwards)
+    mf = None if m is None else m.astype(H.dtype)
+    dOt, dlast = _seq_grads(dout, _out_weights(m, zero_output_for_mask), return_sequences, T)
+    dh = np.zeros((B, U), H.dtype) if dhT is None else dhT.copy()
+    if dlast is not None:
+        dh += dlast
+    dZ = np.empty_like(Z)
+    rkT = np.ascontiguousarray(a.rk.T)
+    for t in range(T - 1, -1, -1):
+        if dOt is not None:
+            dh = dh + dOt[t]
+        if mf is not None:
+            dhc = dh * mf[t]
+            dh_pass = dh - dhc
+        else:
+            dhc = dh
+        dz = dZ[t]
+        dz[...] = dact(dhc, Z[t])
+        dh = _rec_back(dz, rkT, a.rdp, U)
+        if mf is not None:
+            dh += dh_pass
+    names = ("x", "k", "rk", "b", "h0") if use_bias else ("x", "k", "rk", "h0")
+    need = dict(zip(names, needs))
+    out = []
+    if need.get("x"):
+        out.append(_xgrad(dZ, a.kernel, a.dp, U, go_backwards))
+    if need.get("k"):
+        out.append(_wgrad(_time_major(a.x, go_backwards), dZ, a.dp, U))
+    if need.get("rk"):
+        out.append(_wgrad(H[:-1], dZ, a.rdp, U))
+    if need.get("b"):
+        out.append(_colsum(dZ))
+    if need.get("h0"):
+        out.append(dh)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# vjp rules: one call of the grad op for everything the tape needs.
+def _make_vjp(grad_op: str, n_main: int) -> Callable:
+    def vjp(K: Any, g: tuple, xs: tuple, ys: tuple, shapes: tuple, attrs: dict, needs: tuple) -> list:
+        n_diff = 3 + bool(attrs.get("use_bias", True)) + (2 if grad_op == "LSTMGrad" else 1)
+        need = tuple(bool(n) for n in needs[:n_diff])
+        if not any(need):
+            return [None] * len(xs)
+        present = tuple(gi is not None for gi in g[:n_main])
+        res = getattr(K, grad_op)(*xs, *ys[n_main:], *[gi for gi in g[:n_main] if gi is not None],
+                                  **attrs, grads=present, needs=need)
+        it = iter(res)
+        return [next(it) if k < n_diff and need[k] else None for k in range(len(xs))]
+    vjp.accepts_none = True
+    return vjp
+
+
+# n_out=2 marks multi-output ops (the real count follows from the attrs).
+register_op("LSTM", _lstm_kernel, _make_vjp("LSTMGrad", 3), n_out=2)
+register_op("LSTMGrad", _lstm_grad_kernel, None, n_out=2)
+register_op("GRU", _gru_kernel, _make_vjp("GRUGrad", 2), n_out=2)
+register_op("GRUGrad", _gru_grad_kernel, None, n_out=2)
+register_op("SimpleRNN", _simple_rnn_kernel, _make_vjp("SimpleRNNGrad", 2), n_out=2)
+register_op("SimpleRNNGrad", _simple_rnn_grad_kernel, None, n_out=2)
+
+
+# ---------------------------------------------------------------------------
+# Public wrappers
+def _run(op: str, x: Any, kernel: Any, recurrent_kernel: Any, bias: Any, states: list, mask: Any,
+         dropout_mask: Any, recurrent_dropout_mask: Any, n_main: int, attrs: dict) -> tuple:
+    xt = tensor(x)
+    fdt = xt.dtype
+    ins = [xt, tensor(kernel), tensor(recurrent_kernel)]
+    if bias is not None:
+        ins.append(tensor(bias))
+    ins.extend(tensor(s) for s in states)
+    if mask is not None:
+        mask = tensor(mask)
+        if mask.dtype.name != "bool":
+            from .array_ops import cast
+            mask = cast(mask, "bool")
+        ins.append(mask)
+    n_dp = n_rdp = 0
+    if dropout_mask is not None:
+        dropout_mask = _stack_masks(dropout_mask, fdt)
+        n_dp = int(dropout_mask.shape[0])
+        ins.append(dropout_mask)
+    if recurrent_dropout_mask is not None:
+        recurrent_dropout_mask = _stack_masks(recurrent_dropout_mask, fdt)
+        n_rdp = int(recurrent_dropout_mask.shape[0])
+        ins.append(recurrent_dropout_mask)
+    for t in ins[1:]:
+        if t.dtype != fdt and t.dtype.name != "bool":
+            raise ValueError(f"{op}: all float inputs must share the dtype of x ({fdt.name}); got {t.dtype.name}")
+    attrs = dict(attrs, use_bias=bias is not None, has_mask=mask is not None, n_dp=n_dp, n_rdp=n_rdp)
+    out = execute(OPS[op], tuple(ins), attrs)
+    return tuple(out[:n_main])
+
+
+def _stack_masks(masks: Any, dtype: Any) -> Tensor:
+    from .array_ops import stack
+    if isinstance(masks, (list, tuple)):
+        return stack([tensor(mk) for mk in masks], axis=0)
+    t = tensor(masks)
+    if t.ndim == 2:
+        from .array_ops import expand_dims
+        t = expand_dims(t, 0)
+    return t
+
+
+def lstm(x: Any, kernel: Any, recurrent_kernel: Any, bias: Any, h0: Any, c0: Any, mask: Any = None,
+         dropout_mask: Any = None, recurrent_dropout_mask: Any = None, activation: str = "tanh",
+         recurrent_activation: str = "sigmoid", go_backwards: bool = False, return_sequences: bool = False,
+         zero_output_for_mask: bool = False) -> tuple:
+    """Whole-sequence LSTM (Keras gate order ``i, f, c, o``): returns ``(output, h, c)``.
+
+    ``output`` is ``[batch, time, units]`` with ``return_sequences`` (processing
+    order) else ``[batch, units]``.  ``bias`` may be None.  Dropout masks are
+    ``[batch, features]`` / ``[batch, units]`` tensors, or a list with one per gate.
+    """
+    return _run("LSTM", x, kernel, recurrent_kernel, bias, [h0, c0], mask, dropout_mask,
+                recurrent_dropout_mask, 3,
+                {"activation": activation, "recurrent_activation": recurrent_activation,
+                 "go_backwards": bool(go_backwards), "return_sequences": bool(return_sequences),
+                 "zero_output_for_mask": bool(zero_output_for_mask)})
+
+
+def gru(x: Any, kernel: Any, recurrent_kernel: Any, bias: Any, h0: Any, mask: Any = None,
+        dropout_mask: Any = None, recurrent_dropout_mask: Any = None, activation: str = "tanh",
+        recurrent_activation: str = "sigmoid", go_backwards: bool = False, return_sequences: bool = False,
+        zero_output_for_mask: bool = False, reset_after: bool = True) -> tuple:
+    """Whole-sequence GRU (gates ``z, r, h``): returns ``(output, h)``.
+
+    ``bias`` is ``[2, 3u]`` with ``reset_after`` (input, recurrent), else ``[3u]``; may be None.
+    """
+    return _run("GRU", x, kernel, recurrent_kernel, bias, [h0], mask, dropout_mask, recurrent_dropout_mask, 2,
+                {"activation": activation, "recurrent_activation": recurrent_activation,
+                 "go_backwards": bool(go_backwards), "return_sequences": bool(return_sequences),
+                 "zero_output_for_mask": bool(zero_output_for_mask), "reset_after": bool(reset_after)})
+
+
+def simple_rnn(x: Any, kernel: Any, recurrent_kernel: Any, bias: Any, h0: Any, mask: Any = None,
+               dropout_mask: Any = None, recurrent_dropout_mask: Any = None, activation: str = "tanh",
+               go_backwards: bool = False, return_sequences: bool = False,
+               zero_output_for_mask: bool = False) -> tuple:
+    """Whole-sequence SimpleRNN ``h = act(x @ kernel + h @ recurrent_kernel + bias)``: returns ``(output, h)``."""
+    return _run("SimpleRNN", x, kernel, recurrent_kernel, bias, [h0], mask, dropout_mask,
+                recurrent_dropout_mask, 2,
+                {"activation": activation, "go_backwards": bool(go_backwards),
+                 "return_sequences": bool(return_sequences), "zero_output_for_mask": bool(zero_output_for_mask)})
