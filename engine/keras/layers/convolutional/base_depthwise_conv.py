@@ -1,0 +1,137 @@
+"""``BaseDepthwiseConv``: per-channel convolution behind DepthwiseConv1D/2D (Keras 3 ``base_depthwise_conv.py``).
+
+``kernel`` is ``kernel_size + (in_channels, depth_multiplier)``; the output has
+``in_channels * depth_multiplier`` channels.  Runs the engine's
+``DepthwiseConv2dNative`` op (1-D inputs get a unit height axis).  TensorFlow's
+wrapper rejects unequal strides and stride-with-dilation; Keras decomposes the
+latter into a dilated stride-1 conv plus subsampling.  The engine kernel
+computes both directly (the same windows, TF's SAME padding), so both work here.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ....framework.core import OPS, execute
+from ....ops import array_ops, conv_ops, nn_ops
+from ....ops.dispatch import tensor
+from ... import activations, constraints, initializers, regularizers
+from ...utils.argument_validation import standardize_data_format, standardize_tuple
+from ..keras_tensor import KerasTensor
+from ..layer import InputSpec, Layer
+from .base_conv import channel_dim, compute_conv_output_shape, shape_spec, standardize_padding, tf_data_format
+
+
+def depthwise_conv(inputs: Any, kernel: Any, strides: tuple, padding: str, data_format: str,
+                   dilation_rate: tuple, pointwise_kernel: Any = None) -> Any:
+    """Depthwise (then optionally 1x1 pointwise) convolution of a rank-3 or rank-4 input (Keras ops semantics)."""
+    x, w = tensor(inputs), tensor(kernel)
+    rank = x._np.ndim - 2
+    first = data_format == "channels_first"
+    if first:
+        x = array_ops.transpose(x, (0,) + tuple(range(2, rank + 2)) + (1,))
+    if rank == 1:
+        x = array_ops.expand_dims(x, 1)
+        w = array_ops.expand_dims(w, 0)
+        strides, dilation_rate = (1,) + tuple(strides), (1,) + tuple(dilation_rate)
+        if pointwise_kernel is not None:
+            pointwise_kernel = array_ops.expand_dims(pointwise_kernel, 0)
+    attrs = {"strides": (1,) + tuple(strides) + (1,), "padding": padding.upper(), "explicit_paddings": (),
+             "dilations": (1,) + tuple(dilation_rate) + (1,)}
+    y = execute(OPS["DepthwiseConv2dNative"], (x, w), attrs)
+    if pointwise_kernel is not None:
+        y = conv_ops.conv2d(y, pointwise_kernel, 1, "VALID")
+    if rank == 1:
+        y = array_ops.squeeze(y, [1])
+    if first:
+        y = array_ops.transpose(y, (0, rank + 1) + tuple(range(1, rank + 1)))
+    return y
+
+
+class BaseDepthwiseConv(Layer):
+    """Abstract depthwise convolution: each input channel gets ``depth_multiplier`` filters of its own."""
+
+    def __init__(self, rank: int, depth_multiplier: int, kernel_size: Any, strides: Any = 1,
+                 padding: str = "valid", data_format: str | None = None, dilation_rate: Any = 1,
+                 activation: Any = None, use_bias: bool = True, depthwise_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros", depthwise_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, depthwise_constraint: Any = None, bias_constraint: Any = None,
+                 trainable: bool = True, name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs)
+        self.rank = rank
+        self.depth_multiplier = depth_multiplier
+        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
+        self.strides = standardize_tuple(strides, rank, "strides")
+        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
+        self.padding = standardize_padding(padding)
+        self.data_format = standardize_data_format(data_format)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(min_ndim=rank + 2)
+        self._tf_format = tf_data_format(rank, self.data_format)
+        if self.depth_multiplier is not None and self.depth_multiplier <= 0:
+            raise ValueError(f"Invalid value for argument `depth_multiplier`. Expected a strictly positive value. "
+                             f"Received depth_multiplier={self.depth_multiplier}.")
+        if not all(self.kernel_size):
+            raise ValueError(f"The argument `kernel_size` cannot contain 0. Received kernel_size={self.kernel_size}.")
+        if not all(self.strides):
+            raise ValueError(f"The argument `strides` cannot contains 0. Received strides={self.strides}")
+
+    def build(self, input_shape: Any) -> None:
+        input_channel = channel_dim(input_shape, self.data_format)
+        if input_channel is None:
+            raise ValueError(f"The channel dimension of the inputs to {type(self).__name__} should be defined. "
+                             f"Found None. Full input shape received: {tuple(input_shape)}")
+        axis = -1 if self.data_format == "channels_last" else 1
+        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={axis: input_channel})
+        self.compute_output_shape(input_shape)
+        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (input_channel, self.depth_multiplier),
+                                      initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+                                      constraint=self.depthwise_constraint, trainable=True, dtype=self.dtype)
+        self.bias = self.add_weight(name="bias", shape=(self.depth_multiplier * input_channel,),
+                                    initializer=self.bias_initializer, regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint, trainable=True,
+                                    dtype=self.dtype) if self.use_bias else None
+        self.built = True
+
+    def call(self, inputs: Any) -> Any:
+        outputs = depthwise_conv(inputs, self.kernel, self.strides, self.padding, self.data_format,
+                                 self.dilation_rate)
+        if self.bias is not None:
+            outputs = nn_ops.bias_add(outputs, self.bias, data_format=self._tf_format)
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        channels = channel_dim(input_shape, self.data_format)
+        return compute_conv_output_shape(input_shape, None if channels is None else self.depth_multiplier * channels,
+                                         self.kernel_size, strides=self.strides, padding=self.padding,
+                                         data_format=self.data_format, dilation_rate=self.dilation_rate)
+
+    def compute_output_spec(self, inputs: Any, *args: Any, **kwargs: Any) -> KerasTensor:
+        return shape_spec(self, inputs)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update({
+            "depth_multiplier": self.depth_multiplier,
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        })
+        return cfg

@@ -1,0 +1,17 @@
+"""``AveragePooling2D``: average pooling over images."""
+from __future__ import annotations
+
+from typing import Any
+
+from ...saving.object_registry import register_layer
+from .base_pooling import BasePooling
+
+
+@register_layer("Pooling", "AvgPool2D")
+class AveragePooling2D(BasePooling):
+    """Average of each ``pool_size`` window, moved by ``strides`` (default: ``pool_size``)."""
+
+    def __init__(self, pool_size: Any, strides: Any = None, padding: str = "valid",
+                 data_format: str | None = None, name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(pool_size, strides, pool_dimensions=2, pool_mode="average", padding=padding,
+                         data_format=data_format, name=name, **kwargs)
