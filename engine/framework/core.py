@@ -400,6 +400,19 @@ def execute(op: OpDef, inputs: tuple, attrs: dict) -> Any:
     return res
 
 
+def emit(op: OpDef, inputs: tuple, attrs: dict, out: Any) -> Tensor:
+    """Finish a single-output op whose result ``out`` a wrapper computed itself
+    (exactly ``op.forward(*inputs, **attrs)``, e.g. a validated fast path): wrap it
+    and record it like :func:`execute`."""
+    res = _new_tensor(Tensor)
+    res._np = out
+    res._id = 0
+    res._tapes = None
+    if _active:
+        _record(op, inputs, (res,), attrs)
+    return res
+
+
 # A tape record is a plain tuple (cheapest to build on the hot path):
 #   (op, inputs, outputs, attrs, in_ids, out_ids, shapes)
 # inputs: the saved input Tensors (None where not saved, or None for none);

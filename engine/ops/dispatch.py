@@ -26,18 +26,31 @@ def binary_args(op_name: str, x: Any, y: Any) -> tuple:
     ``AddV2`` (``tf.add`` / ``+`` only hint the dtype: the op then raises
     InvalidArgumentError); numpy operands are cast to the tensor's dtype.
     """
-    tx = type(x) is Tensor
-    ty = type(y) is Tensor
+    tx = type(x)
+    ty = type(y)
     strict = op_name != "AddV2"
-    if not tx:
-        if ty or hasattr(type(y), "_as_tensor"):
-            y = convert_to_tensor(y)
+    if tx is Tensor:
+        if ty is not Tensor:
+            conv = None if ty is float or ty is int else getattr(ty, "_as_tensor", None)
+            y = conv(y) if conv is not None else _like(y, x, strict)  # Variables: one read
+    elif ty is Tensor:
+        conv = None if tx is float or tx is int else getattr(tx, "_as_tensor", None)
+        x = conv(x) if conv is not None else _like(x, y, strict)
+    else:
+        conv = getattr(tx, "_as_tensor", None)
+        if conv is not None:
+            x = conv(x)
+        conv = getattr(ty, "_as_tensor", None)
+        if conv is not None:
+            y = conv(y)
+        if type(x) is Tensor:
+            if type(y) is not Tensor:
+                y = _like(y, x, strict)
+        elif type(y) is Tensor:
             x = _like(x, y, strict)
         else:
             x = convert_to_tensor(x)
             y = _like(y, x, strict)
-    elif not ty:
-        y = _like(y, x, strict)
     if x._np.dtype != y._np.dtype:
         raise InvalidArgumentError(
             None, op_name,

@@ -559,6 +559,7 @@ def _matmul_vjp(K, g, xs, y, s, at, n):
 
 
 _MATMUL = register_op("MatMul", _matmul_kernel, _matmul_vjp)
+_np_matmul = np.matmul
 _NO_TRANSPOSE = {"transpose_a": False, "transpose_b": False}  # shared attrs: never mutated
 
 
@@ -885,11 +886,15 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
            b_is_sparse: bool = False, output_type: Any = None, grad_a: bool = False,
            grad_b: bool = False, name: str | None = None) -> Tensor:
     """Matrix product of the last two dims; leading (batch) dims broadcast."""
+    if type(b) is not Tensor and hasattr(type(b), "_as_tensor"):
+        b = b._as_tensor()  # a Variable (e.g. a Dense kernel): read it once
+    if type(a) is not Tensor and hasattr(type(a), "_as_tensor"):
+        a = a._as_tensor()
     if (type(a) is Tensor and type(b) is Tensor and not (transpose_a or transpose_b or adjoint_a or adjoint_b)):
         an, bn = a._np, b._np  # fast path: plain float 2-D @ 2-D, already valid
         if (an.ndim == 2 and bn.ndim == 2 and an.dtype == bn.dtype and an.dtype.kind in "fc"
                 and an.shape[1] == bn.shape[0]):
-            return execute(_MATMUL, (a, b), _NO_TRANSPOSE)
+            return core.emit(_MATMUL, (a, b), _NO_TRANSPOSE, _np_matmul(an, bn))
     if type(a) is not Tensor or type(b) is not Tensor or a._np.dtype != b._np.dtype:
         a, b = binary_args("MatMul", a, b)
     if a._np.ndim < 2 or b._np.ndim < 2:

@@ -118,7 +118,9 @@ class TruncatedNormal(_Seeded):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
-def _fans(shape: tuple) -> tuple:
+def _fans(shape: tuple, input_axes: Any = None, output_axes: Any = None) -> tuple:
+    if input_axes is not None and output_axes is not None:  # Keras 3.15 ``compute_fans``
+        return int(np.prod([shape[a] for a in input_axes])), int(np.prod([shape[a] for a in output_axes]))
     if len(shape) < 1:
         return 1, 1
     if len(shape) == 1:
@@ -131,8 +133,9 @@ def _fans(shape: tuple) -> tuple:
 
 class VarianceScaling(_Seeded):
     def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
-                 seed: Any = None) -> None:
+                 seed: Any = None, input_axes: Any = None, output_axes: Any = None) -> None:
         super().__init__(seed)
+        self.input_axes, self.output_axes = input_axes, output_axes
         if scale <= 0.0:
             raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -145,7 +148,7 @@ class VarianceScaling(_Seeded):
         self.scale, self.mode, self.distribution = scale, mode, distribution
 
     def _generate(self, shape, dtype):
-        fan_in, fan_out = _fans(shape)
+        fan_in, fan_out = _fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, n)
         g = self._g()
@@ -157,15 +160,17 @@ class VarianceScaling(_Seeded):
         return g.uniform(-limit, limit, shape)
 
     def get_config(self) -> dict:
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+        return {"seed": self.seed, "scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 def _vs(name: str, scale: float, mode: str, dist: str) -> type:
-    def __init__(self, seed: Any = None) -> None:
-        VarianceScaling.__init__(self, scale=scale, mode=mode, distribution=dist, seed=seed)
+    def __init__(self, seed: Any = None, input_axes: Any = None, output_axes: Any = None) -> None:
+        VarianceScaling.__init__(self, scale=scale, mode=mode, distribution=dist, seed=seed,
+                                 input_axes=input_axes, output_axes=output_axes)
 
     def get_config(self) -> dict:
-        return {"seed": self.seed}
+        return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
     return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
                                            "__doc__": f"VarianceScaling(scale={scale}, mode={mode!r}, distribution={dist!r})."})
 

@@ -10,7 +10,7 @@ from typing import Any
 from ....ops import pool_ops
 from ...utils.argument_validation import standardize_data_format, standardize_tuple
 from ..keras_tensor import KerasTensor
-from ..layer import InputSpec, Layer
+from ..layer import InputSpec, Layer, _layer_error
 from ..convolutional.base_conv import shape_spec, tf_data_format
 
 
@@ -58,7 +58,10 @@ class BasePooling(Layer):
         self.built = True
 
     def call(self, inputs: Any) -> Any:
-        self.compute_output_shape(tuple(inputs.shape))
+        try:  # TF would return an empty tensor for windows larger than the input; Keras's shape check raises
+            self.compute_output_shape(tuple(inputs.shape))
+        except ValueError as e:
+            raise _layer_error(self, inputs, e) from None
         pool = pool_ops.max_pool if self.pool_mode == "max" else pool_ops.avg_pool
         return pool(inputs, self.pool_size, self.strides, str(self.padding).upper(), data_format=self._tf_format)
 

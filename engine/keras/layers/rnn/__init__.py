@@ -1,0 +1,2 @@
+"""Recurrent layers: ``RNN`` with ``SimpleRNNCell`` / ``LSTMCell`` / ``GRUCell``, the fused
+``SimpleRNN`` / ``LSTM`` / ``GRU`` layers, ``StackedRNNCells``, ``Bidirectional`` and ``TimeDistributed``."""
