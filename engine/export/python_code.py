@@ -200,9 +200,9 @@ def _literal(v: Any, ctx: "_Context") -> str:
         items = [_literal(x, ctx) for x in v]
         return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
     if isinstance(v, list):
-        items = [_literal(x, ctx) for x in v]
+        items = [_literal(x, ctx.deeper(1)) for x in v]
         one = "[" + ", ".join(items) + "]"
-        if len(one) + len(ctx.indent) <= LINE_LENGTH - 20 and "\n" not in one:
+        if ctx.fits(one):
             return one
         return "[\n" + "".join(f"    {_place(it, '    ')},\n" for it in items) + "]"
     if isinstance(v, dict):
@@ -222,24 +222,24 @@ def _envelope(v: dict, ctx: "_Context") -> str:
     if cls == "__tuple__" and isinstance(cfg, dict):
         return _literal(tuple(cfg.get("value", [])), ctx)
     if cls in LAYERS and isinstance(cfg, dict):
-        return _layer_ctor(cls, cfg, ctx.deeper())
+        return _layer_ctor(cls, cfg, ctx)
     short = _OBJECT_MODULES.get(module)
     if short is not None and isinstance(cfg, dict):
         defaults = _object_defaults(short, cls)
-        kwargs = [(k, _literal(x, ctx.deeper())) for k, x in cfg.items()
+        kwargs = [(k, _literal(x, ctx.deeper(len(k) + 2))) for k, x in cfg.items()
                   if not (k in defaults and _canon(x) == defaults[k]) and not (k == "seed" and x is None)]
-        return _call(f"keras.{short}.{cls}", kwargs, ctx.indent)
+        return _call(f"keras.{short}.{cls}", kwargs, ctx)
     # Anything else: the Keras 3 envelope itself, which Keras's deserializers accept.
     return "{" + ", ".join(f"{json.dumps(k)}: {_literal(x, ctx)}" for k, x in v.items()) + "}"
 
 
-def _call(func: str, kwargs: list, indent: str) -> str:
-    """``func(k=v, ...)`` on one line if it fits at ``indent``, else one argument per line.
+def _call(func: str, kwargs: list, ctx: "_Context") -> str:
+    """``func(k=v, ...)`` on one line if it fits where ``ctx`` says it goes, else one argument per line.
 
     The result's continuation lines are indented relative to column 0; :func:`_place` shifts them.
     """
     one = f"{func}(" + ", ".join(f"{k}={v}" if k else v for k, v in kwargs) + ")"
-    if len(indent) + len(one) <= LINE_LENGTH - 8 and "\n" not in one:
+    if ctx.fits(one):
         return one
     body = "".join(f"    {k + '=' if k else ''}{_place(v, '    ')},\n" for k, v in kwargs)
     return f"{func}(\n{body})"
@@ -252,14 +252,20 @@ def _place(code: str, indent: str) -> str:
 
 
 class _Context:
-    """Where a value is being rendered: the layer (for error messages) and the indentation."""
+    """Where a value is being rendered: the layer (for error messages), the indentation of its
+    line and how many other characters share that line (``x = `` before it, ``)`` after it)."""
 
-    def __init__(self, layer_name: str, indent: str = "") -> None:
+    def __init__(self, layer_name: str, indent: str = "", extra: int = 0) -> None:
         self.layer_name = layer_name
         self.indent = indent
+        self.extra = extra
 
-    def deeper(self) -> "_Context":
-        return _Context(self.layer_name, self.indent + "    ")
+    def deeper(self, extra: int = 0) -> "_Context":
+        """The position of an argument of a call split one argument per line."""
+        return _Context(self.layer_name, self.indent + "    ", extra)
+
+    def fits(self, one_line: str) -> bool:
+        return "\n" not in one_line and len(self.indent) + self.extra + len(one_line) <= LINE_LENGTH
 
 
 _DEFAULTS: dict = {}
@@ -372,7 +378,7 @@ def _layer_kwargs(class_name: str, config: dict, ctx: _Context) -> list:
             continue
         if k not in required and k not in defaults and k in ("trainable",) and v is True:
             continue
-        out.append((k, _literal(v, ctx.deeper())))
+        out.append((k, _literal(v, ctx.deeper(len(k) + 2))))
     if "name" in config:
         out.append(("name", json.dumps(config["name"])))
     return out
@@ -382,7 +388,7 @@ def _layer_ctor(class_name: str, config: dict, ctx: _Context) -> str:
     hook = _CONFIG_HOOKS.get(class_name)
     if hook is not None:
         config = hook(config)
-    return _call(LAYERS[class_name], _layer_kwargs(class_name, config, ctx), ctx.indent)
+    return _call(LAYERS[class_name], _layer_kwargs(class_name, config, ctx), ctx)
 
 
 # ---------------------------------------------------------------------------
@@ -446,10 +452,9 @@ class _Generator:
             return self._sequential(model, indent)
         return self._functional(model, indent)
 
-    def _input(self, layer: Any, indent: str) -> str:
+    def _input(self, layer: Any, ctx: _Context) -> str:
         cfg = layer.get_config()
         shape = tuple(cfg.get("batch_shape") or getattr(layer, "batch_shape"))
-        ctx = _Context(layer.name, indent)
         kwargs = [("shape", _literal(tuple(shape[1:]), ctx))]
         if shape and shape[0] is not None:
             kwargs.append(("batch_size", _literal(shape[0], ctx)))
@@ -460,7 +465,7 @@ class _Generator:
         if cfg.get("sparse"):
             kwargs.append(("sparse", "True"))
         kwargs.append(("name", json.dumps(layer.name)))
-        return _call("keras.Input", kwargs, indent)
+        return _call("keras.Input", kwargs, ctx)
 
     def _sequential(self, model: Any, indent: str) -> tuple:
         if getattr(model, "_input_layer", None) is None:
@@ -470,14 +475,14 @@ class _Generator:
         pre: list[str] = []
         items: list[str] = []
         inner = indent + "        "
-        items.append(self._input(model._input_layer, inner))
+        items.append(self._input(model._input_layer, _Context(model._input_layer.name, inner, 1)))
         for layer in model.layers:
             if self._is_model(layer):
                 var = _ident(layer.name, used)
                 pre.append(f"{indent}{var} = {self.helper_for(layer)}()\n")
                 items.append(var)
             else:
-                items.append(_layer_ctor(type(layer).__name__, layer.get_config(), _Context(layer.name, inner)))
+                items.append(_layer_ctor(type(layer).__name__, layer.get_config(), _Context(layer.name, inner, 1)))
         var = "model"
         kwargs = [("name", json.dumps(model.name))]
         if not model.trainable:
@@ -495,7 +500,8 @@ class _Generator:
             layer = t._keras_history[0]
             var = _ident(layer.name, used)
             tensors[id(t)] = var
-            lines.append(f"{indent}{var} = {_place(self._input(layer, indent), indent)}\n")
+            code = self._input(layer, _Context(layer.name, indent, len(var) + 3))
+            lines.append(f"{indent}{var} = {_place(code, indent)}\n")
         calls: dict = {}
         for node in model._run_nodes:
             calls[id(node.layer)] = calls.get(id(node.layer), 0) + 1
@@ -509,18 +515,22 @@ class _Generator:
                     if self._is_model(layer):
                         lines.append(f"{indent}{var} = {self.helper_for(layer)}()\n")
                     else:
-                        ctor = _layer_ctor(type(layer).__name__, layer.get_config(), _Context(layer.name, indent))
+                        ctor = _layer_ctor(type(layer).__name__, layer.get_config(),
+                                           _Context(layer.name, indent, len(var) + 3))
                         lines.append(f"{indent}{var} = {_place(ctor, indent)}\n")
                     objects[id(layer)] = var
-                callee = objects[id(layer)]
-            else:
-                callee = _layer_ctor(type(layer).__name__, layer.get_config(), _Context(layer.name, indent))
             args = [("", self._struct(node._input_structure, tensors, layer))]
             args += [("", self._struct(a, tensors, layer)) for a in node.call_args[1:]]
             args += [(k, self._struct(v, tensors, layer)) for k, v in node.call_kwargs.items()]
-            call = callee + "(" + ", ".join(f"{k}={v}" if k else v for k, v in args) + ")"
+            arg_code = "(" + ", ".join(f"{k}={v}" if k else v for k, v in args) + ")"
             base = layer.name + ("_out" if shared or self._is_model(layer) else "")
             outs = [_ident(base, used) for _ in node.output_tensors]
+            if id(layer) in objects:
+                callee = objects[id(layer)]
+            else:
+                extra = len(", ".join(outs)) + 3 + len(arg_code)
+                callee = _layer_ctor(type(layer).__name__, layer.get_config(), _Context(layer.name, indent, extra))
+            call = callee + arg_code
             for t, v in zip(node.output_tensors, outs):
                 tensors[id(t)] = v
             lines.append(f"{indent}{', '.join(outs)} = {_place(call, indent)}\n")
@@ -530,7 +540,8 @@ class _Generator:
                   ("name", json.dumps(model.name))]
         if not model.trainable:
             kwargs.append(("trainable", "False"))
-        lines.append(f"{indent}{var} = {_place(_call('keras.Model', kwargs, indent), indent)}\n")
+        code = _call("keras.Model", kwargs, _Context(model.name, indent, len(var) + 3))
+        lines.append(f"{indent}{var} = {_place(code, indent)}\n")
         return "".join(lines), var
 
     def _struct(self, s: Any, tensors: dict, layer: Any) -> str:

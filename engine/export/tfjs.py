@@ -63,6 +63,13 @@ INITIALIZERS: dict[str, str] = {n: n for n in (
     "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Orthogonal", "Identity")}
 INITIALIZERS.update({"LecunNormal": "LeCunNormal", "LecunUniform": "LeCunUniform",
                      "LeCunNormal": "LeCunNormal", "LeCunUniform": "LeCunUniform"})
+# The config keys each tfjs initializer reads (tfjs-layers initializers.ts); others are dropped.
+INITIALIZER_KEYS: dict[str, tuple[str, ...]] = {
+    "Zeros": (), "Ones": (), "Constant": ("value",), "RandomNormal": ("mean", "stddev", "seed"),
+    "RandomUniform": ("minval", "maxval", "seed"), "TruncatedNormal": ("mean", "stddev", "seed"),
+    "VarianceScaling": ("scale", "mode", "distribution", "seed"), "Orthogonal": ("gain", "seed"),
+    "Identity": ("gain",),
+}
 CONSTRAINTS = {"MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm"}
 
 # Keras 3 config keys tfjs has no use for (it ignores unknown keys; we keep the file canonical).
@@ -78,13 +85,12 @@ def _fail(layer: Any, why: str) -> ExportError:
 
 def _activation(layer: Any, value: Any, key: str) -> str:
     """A Keras activation value as a tfjs activation string (or ExportError)."""
-    fn = value
     if value is None:
         return "linear"
     if isinstance(value, dict):  # a serialized custom activation
         raise _fail(layer, f"{key} {value.get('class_name', value)!r} is not a built-in tfjs activation")
     if not isinstance(value, str):
-        value = getattr(fn, "__name__", str(fn))
+        value = getattr(value, "__name__", str(value))
     if value == "hard_sigmoid" and _is_keras2_hard_sigmoid(layer, key):
         return "hard_sigmoid"
     if value in ACTIVATIONS:
@@ -108,7 +114,8 @@ def _initializer(value: Any) -> Any:
     name = INITIALIZERS.get(value.get("class_name", ""))
     if name is None:
         return None
-    cfg = dict(value.get("config") or {})
+    keys = INITIALIZER_KEYS.get(name, ("seed",))
+    cfg = {k: v for k, v in (value.get("config") or {}).items() if k in keys}
     if name == "VarianceScaling":
         dist = cfg.get("distribution", "truncated_normal")
         if dist not in ("uniform", "truncated_normal", "normal"):
@@ -347,7 +354,7 @@ def _rnn_layer(cls: str) -> Rule:
     def rule(layer: Any, cfg: dict) -> tuple[str, dict]:
         if cls.startswith("GRU"):
             # §1.4: tfjs's GRUCell throws on reset_after=true; its bias is [3u], Keras's reset_after bias [2, 3u].
-            _require(layer, not cfg.get("reset_after", True) is True,
+            _require(layer, not cfg.get("reset_after", True),
                      "GRU with reset_after=True cannot be expressed in tfjs (tfjs's GRUCell only implements "
                      "reset_after=False); build the GRU with reset_after=False to export it")
             out = _rnn_cfg(layer, cfg)
@@ -599,6 +606,16 @@ def _shift_node_indices(config: dict, names: set, delta: int) -> None:
                 ref[1] = int(ref[1]) + delta
 
 
+def _refuse_unregistered(model: Any) -> None:
+    """Refuse classes tfjs lacks before serializing (a Lambda's config may not even serialize)."""
+    for layer in model.layers:
+        cls = type(layer).__name__
+        if hasattr(layer, "layers") and hasattr(layer, "_run_nodes"):
+            _refuse_unregistered(layer)
+        elif cls not in LAYER_RULES:
+            raise _fail(layer, UNSUPPORTED_WHY.get(cls, f"tfjs 4.22 does not register a {cls} layer"))
+
+
 def _convert_model_config(model: Any, class_name: str, config: dict, nested: bool = False) -> None:
     """Rewrite a (possibly nested) Sequential/Functional config's layers for tfjs, in place."""
     by_name = {l.name: l for l in model.layers}
@@ -645,6 +662,7 @@ def model_json(model: Any) -> tuple[dict, list[tuple[dict, np.ndarray]]]:
     if not getattr(model, "inputs", None):
         raise ExportError("Model cannot be exported to tfjs: it has no defined inputs (call it or give an "
                           "Input first)", format=FORMAT)
+    _refuse_unregistered(model)
     topo = json.loads(model_to_json(model))
     _convert_model_config(model, topo["class_name"], topo["config"])
     topology = {"class_name": topo["class_name"], "config": topo["config"],
@@ -793,6 +811,7 @@ def _read_model_json(path: Path) -> dict:
     ok = isinstance(manifest, list) and all(
         isinstance(g, dict) and isinstance(g.get("paths"), list) and isinstance(g.get("weights"), list)
         and all(isinstance(w, dict) and isinstance(w.get("name"), str) and isinstance(w.get("shape"), list)
+                and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in w["shape"])
                 for w in g["weights"])
         for g in manifest)
     if not ok:

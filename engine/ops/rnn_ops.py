@@ -716,6 +716,9 @@ def _run(op: str, x: Any, kernel: Any, recurrent_kernel: Any, bias: Any, states:
     for t in ins[1:]:
         if t.dtype != fdt and t.dtype.name != "bool":
             raise ValueError(f"{op}: all float inputs must share the dtype of x ({fdt.name}); got {t.dtype.name}")
+    for key in ("activation", "recurrent_activation"):
+        if key in attrs:
+            _act(attrs[key])
     attrs = dict(attrs, use_bias=bias is not None, has_mask=mask is not None, n_dp=n_dp, n_rdp=n_rdp)
     out = execute(OPS[op], tuple(ins), attrs)
     return tuple(out[:n_main])

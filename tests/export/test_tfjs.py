@@ -31,9 +31,9 @@ ZOO_REFUSED = {
     "multi_io": "diff",          # Subtract: not registered in tfjs 4.22
     "cnn": "sdrop",              # SpatialDropout2D: not registered
     "cnn_pool_heads": "gap_keep",  # keepdims=True: tfjs global pooling has no keepdims
-    "conv1d": "c1d",             # padding="causal": tfjs conv1d throws at predict time
+    "conv1d": "pad1d",           # ZeroPadding1D: not registered (and its Conv1D is causal)
     "conv3d": "gap3d",           # GlobalAveragePooling3D: not registered
-    "rnn": "gru",                # GRU reset_after=True (the Keras default)
+    "rnn": "bag",                # CategoryEncoding: broken in tfjs 4.22 (and its GRU has reset_after=True)
     "activations": "norm",       # Normalization: not registered
 }
 
@@ -501,3 +501,38 @@ def test_failed_export_keeps_the_previous_export(tmp_path: Path) -> None:
     with pytest.raises(ExportError):
         model.export(out, format="tfjs")
     assert (out / "model.json").read_bytes() == before
+
+
+def test_converter_style_topology_cell_names_and_quantized_weights(tmp_path: Path) -> None:
+    """The Python converter's form: ``{keras_version, backend, model_config}``, TF≥2.2 cell weight names
+    (``lstm/lstm_cell/kernel``, matched like tfjs by dropping the cell component), and §1.5 quantization."""
+    L = keras.layers
+    model = zoo.randomize(keras.Sequential([keras.Input((4, 3), name="seq"), L.LSTM(5, name="lstm"),
+                                            L.Dense(2, name="out")], name="conv"))
+    tfjs.write(model, tmp_path)
+    doc = json.loads((tmp_path / "model.json").read_text())
+    topo = doc["modelTopology"]
+    doc["modelTopology"] = {"keras_version": "2.21.0", "backend": "tensorflow",
+                            "model_config": {"class_name": topo["class_name"], "config": topo["config"]}}
+    data = (tmp_path / "group1-shard1of1.bin").read_bytes()
+    blobs, offset = [], 0
+    for i, spec in enumerate(doc["weightsManifest"][0]["weights"]):
+        n = int(np.prod(spec["shape"]))
+        arr = np.frombuffer(data[offset:offset + 4 * n], "<f4")
+        offset += 4 * n
+        if spec["name"].startswith("lstm/"):
+            spec["name"] = spec["name"].replace("lstm/", "lstm/lstm_cell/")
+        if i % 2:  # float16 storage
+            spec["quantization"] = {"dtype": "float16"}
+            blobs.append(arr.astype("<f2").tobytes())
+        else:      # uint8 affine: value = q * scale + min
+            lo, hi = float(arr.min()), float(arr.max())
+            scale = (hi - lo) / 255 or 1.0
+            spec["quantization"] = {"dtype": "uint8", "min": lo, "scale": scale}
+            blobs.append(np.round((arr - lo) / scale).astype("u1").tobytes())
+    (tmp_path / "group1-shard1of1.bin").write_bytes(b"".join(blobs))
+    (tmp_path / "model.json").write_text(json.dumps(doc))
+    back = tfjs.load_layers_model(tmp_path)  # a directory means its model.json
+    for w, v in zip(model.weights, back.weights):
+        step = (float(np.max(w.numpy())) - float(np.min(w.numpy()))) / 255
+        np.testing.assert_allclose(v.numpy(), w.numpy(), atol=max(step, 2e-3))

@@ -111,6 +111,7 @@ def conv1d(keras: ModuleType) -> Any:
         L.UpSampling1D(2, name="up1d"),
         L.AveragePooling1D(2, padding="same", name="ap1d"),
         L.SpatialDropout1D(0.2, name="sdrop1d"),
+        L.GlobalAveragePooling1D(keepdims=True, name="gap1d"),
         L.GlobalMaxPooling1D(name="gmp1d"),
     ], name="conv1d")
 

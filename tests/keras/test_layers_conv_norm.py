@@ -23,6 +23,8 @@ import pytest
 import engine as tf
 from engine import keras as ek
 
+pytestmark = pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`:UserWarning")
+
 
 @dataclass
 class Case:
@@ -92,6 +94,8 @@ CASES = [
         5, 3, strides=2, padding="same", depth_multiplier=2, activation="relu"), (2, 7, 6, 3)),
     Case("separable_conv2d_dilated", lambda k: k.layers.SeparableConv2D(3, 2, dilation_rate=2, use_bias=False),
          (2, 6, 6, 2)),
+    Case("separable_conv2d_cf", lambda k, df=CF: k.layers.SeparableConv2D(3, 2, strides=2, data_format=df),
+         (2, 2, 6, 5), cf=True),
     Case("separable_conv1d", lambda k: k.layers.SeparableConv1D(4, 3, depth_multiplier=2), (2, 8, 3),
          sym=[(None, 3)]),
     # -- pooling
@@ -137,6 +141,7 @@ CASES = [
     Case("layer_norm", lambda k: k.layers.LayerNormalization(), (3, 4, 5), sym=[(None, 5)]),
     Case("layer_norm_axes", lambda k: k.layers.LayerNormalization(axis=[1, 2]), (3, 4, 5, 2)),
     Case("layer_norm_axis1", lambda k: k.layers.LayerNormalization(axis=1, epsilon=1e-5), (3, 4, 5)),
+    Case("layer_norm_rms_scaling", lambda k: k.layers.LayerNormalization(rms_scaling=True), (3, 6)),
     Case("layer_norm_plain", lambda k: k.layers.LayerNormalization(center=False, scale=False), (3, 6)),
     Case("group_norm", lambda k: k.layers.GroupNormalization(groups=2), (3, 4, 5, 6)),
     Case("group_norm_instance", lambda k: k.layers.GroupNormalization(groups=-1, axis=1), (3, 4, 5)),
@@ -208,8 +213,12 @@ def _ours(layer, x: np.ndarray, r: np.ndarray, training: bool) -> tuple:
     return y.numpy(), [None if g is None else np.asarray(tf.convert_to_tensor(g)) for g in grads]
 
 
-@pytest.mark.parametrize("training", [False, True], ids=["inference", "training"])
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+# Only BatchNormalization behaves differently in training; the others run once, in training mode.
+RUNS = [(c, t) for c in CASES for t in ((False, True) if c.id.startswith("batch_norm") else (True,))]
+
+
+@pytest.mark.parametrize("case,training", RUNS,
+                         ids=[f"{c.id}-{'training' if t else 'inference'}" for c, t in RUNS])
 def test_outputs_and_gradients_match_keras(case, training, real_keras, tf_oracle, rng):
     ours, theirs, x = _pair(case, real_keras, rng)
     out_shape = ours.compute_output_shape(case.shape)
@@ -264,6 +273,12 @@ def test_config_matches_keras_and_round_trips(case, real_keras, rng):
         np.testing.assert_allclose(again(x).numpy(), ours(x).numpy(), rtol=1e-6)
     back = type(theirs).from_config(dict(cfg))
     assert _json(back.get_config()) == _json(kcfg)
+
+
+def test_layer_norm_rms_scaling_warns_like_keras(real_keras):
+    for k in (real_keras, ek):
+        with pytest.warns(UserWarning, match="rms_scaling=True"):
+            k.layers.LayerNormalization(rms_scaling=True)
 
 
 def test_aliases_resolve_like_keras(real_keras):
@@ -515,9 +530,8 @@ def test_input_rank_errors_name_the_layer():
 # a small CNN trained with fit
 def _cnn(k):
     return k.Sequential([k.Input((8, 8, 1)), k.layers.Conv2D(4, 3, activation="relu"),
-                         k.layers.BatchNormalization(), k.layers.MaxPooling2D(),
-                         k.layers.Conv2D(3, 2, padding="same"), k.layers.GlobalAveragePooling2D(keepdims=True),
-                         k.layers.Flatten(), k.layers.Dense(3, activation="softmax")])
+                         k.layers.BatchNormalization(), k.layers.MaxPooling2D(), k.layers.Flatten(),
+                         k.layers.Dense(3, activation="softmax")])
 
 
 @pytest.mark.parametrize("run_eagerly", [False, True], ids=["traced", "eager"])
@@ -538,3 +552,29 @@ def test_small_cnn_fit_matches_keras(run_eagerly, real_keras, rng):
     for w, wk in zip(ours.weights, theirs.weights):
         np.testing.assert_allclose(w.numpy(), np.asarray(wk), rtol=1e-4, atol=1e-5, err_msg=w.path)
     np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=1e-4, atol=1e-5)
+
+
+def _zoo(k):
+    inp = k.Input((8, 8, 2))
+    x = k.layers.Conv2D(4, 3, padding="same", activation="relu")(inp)
+    x = k.layers.BatchNormalization()(x)
+    x = k.layers.DepthwiseConv2D(3, depth_multiplier=2)(x)
+    x = k.layers.SeparableConv2D(3, 2, strides=2)(x)
+    x = k.layers.Conv2DTranspose(2, 2, strides=2, output_padding=1)(x)
+    x = k.layers.LayerNormalization(axis=[1, 2])(x)
+    x = k.layers.AveragePooling2D(2, padding="same")(x)
+    x = k.layers.GroupNormalization(groups=2)(x)
+    x = k.layers.GlobalMaxPooling2D()(x)
+    return k.Model(inp, k.layers.Dense(2)(x))
+
+
+def test_keras_files_round_trip_with_real_keras(real_keras, rng, tmp_path):
+    ours = _zoo(ek)
+    ours.set_weights(_weights(rng, ours))
+    x = rng.normal(size=(3, 8, 8, 2)).astype("float32")
+    ours.save(tmp_path / "ours.keras")
+    theirs = real_keras.models.load_model(tmp_path / "ours.keras")
+    np.testing.assert_allclose(np.asarray(theirs(x)), ours(x).numpy(), rtol=1e-5, atol=1e-5)
+    theirs.save(tmp_path / "theirs.keras")
+    again = ek.models.load_model(tmp_path / "theirs.keras")
+    np.testing.assert_allclose(again(x).numpy(), ours(x).numpy(), rtol=1e-6, atol=1e-6)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ...framework import nest
 from ..errors import ExportError, unsupported_layer
-from .graph import GT, GraphBuilder
+from .graph import GraphBuilder
 from .layers import CONVERTERS, MASK_AWARE, Call, FORMAT
 
 
@@ -60,7 +60,7 @@ class ModelConverter:
             raise ExportError(
                 f"Model '{getattr(model, 'name', '?')}' ({type(model).__name__}) cannot be exported to {FORMAT}: "
                 "it is a subclassed model without a layer graph (build it with keras.Sequential or the "
-                "Functional API, or call it on a keras.Input first).", layer=getattr(model, "name", None),
+                "Functional API).", layer=getattr(model, "name", None),
                 format=FORMAT)
         self.model = model
         self.g = GraphBuilder()

@@ -134,10 +134,7 @@ class GraphBuilder:
 
     def const(self, value: object, dtype: object = None, name: str = "Const") -> GT:
         """A ``Const`` node (identical constants are emitted once)."""
-        arr = np.asarray(value, dtype=dtype)
-        if arr.dtype == np.float64 and dtype is None:
-            arr = arr.astype(np.float32)
-        arr = np.array(arr, order="C", copy=True)
+        arr = np.array(value, dtype=dtype, order="C", copy=True)
         key = (arr.dtype.str, arr.shape, hashlib.sha1(arr.tobytes()).hexdigest())
         hit = self._consts.get(key)
         if hit is not None:

@@ -52,7 +52,8 @@ def predict_in_process(saved_model_dir: Path | str, inputs: list) -> tuple:
     in_keys, out_keys = signature_order(saved_model_dir)
     loaded = tf.saved_model.load(str(saved_model_dir))
     fn = loaded.signatures["serving_default"]
-    result = fn(**{k: tf.constant(np.asarray(x)) for k, x in zip(in_keys, inputs)})
+    specs = fn.structured_input_signature[1]  # feed each input in its placeholder's dtype, as a client would
+    result = fn(**{k: tf.constant(np.asarray(x), dtype=specs[k].dtype) for k, x in zip(in_keys, inputs)})
     return f"tensorflow {tf.__version__}", [np.asarray(result[k].numpy()) for k in out_keys]
 
 

@@ -418,12 +418,16 @@ class Layer(Module):
         flat1 = nest.flatten(out1)
         flat2 = nest.flatten(out2) if out2 is not None else None
         kts = []
+        # a static batch size (``Input(batch_size=...)``, needed by stateful RNNs) stays static
+        sym = [t for t in nest.flatten(inputs) if isinstance(t, KerasTensor)]
+        static_batch = bool(sym) and all(len(t.shape) and t.shape[0] is not None for t in sym)
         for k, o in enumerate(flat1):
             shape = list(o.shape)
-            if shape:
+            if shape and not static_batch:
                 shape[0] = None
             if flat2 is not None:
-                shape = [None if (i == 0 or a != b) else a for i, (a, b) in enumerate(zip(o.shape, flat2[k].shape))]
+                shape = [None if ((i == 0 and not static_batch) or a != b) else a
+                         for i, (a, b) in enumerate(zip(o.shape, flat2[k].shape))]
             kts.append(KerasTensor(shape, o.dtype))
         return nest.pack_sequence_as(out1, kts)
 
@@ -493,6 +497,7 @@ class Layer(Module):
         if config and config.get("input_shape") is not None and not self.built:
             self.build(config["input_shape"])
             self.built = True
+            self._build_shapes = config["input_shape"]
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

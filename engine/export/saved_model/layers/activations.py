@@ -41,7 +41,7 @@ def _gelu(g: GraphBuilder, x: GT, approximate: bool = False) -> GT:
     return g.mul(g.mul(x, 0.5), g.unary("Erfc", g.mul(x, -1.0 / math.sqrt(2.0))))
 
 
-_SIMPLE: dict = {
+ACTIVATIONS: dict = {  # Keras activation name → emitter
     "linear": lambda g, x: x,
     "relu": lambda g, x: g.unary("Relu", x),
     "relu6": lambda g, x: g.unary("Relu6", x),
@@ -79,10 +79,12 @@ def apply_activation(call: Call, x: GT, fn: Callable | None = None) -> GT:
     """Apply ``fn`` (default: the layer's ``activation``) with TF ops."""
     fn = call.layer.activation if fn is None else fn
     name = activation_name(fn)
-    if name is None or name not in _SIMPLE:
+    if name is None:
         raise call.fail(f"its activation {getattr(fn, '__name__', fn)!r} is a custom function, "
                         "which has no TensorFlow op equivalent")
-    return _SIMPLE[name](call.g, x)
+    if name not in ACTIVATIONS:
+        raise call.fail(f"the activation {name!r} has no TensorFlow op mapping")
+    return ACTIVATIONS[name](call.g, x)
 
 
 def relu_general(g: GraphBuilder, x: GT, negative_slope: float = 0.0, max_value: float | None = None,

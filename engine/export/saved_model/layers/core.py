@@ -66,7 +66,7 @@ def _masking(call: Call) -> GT:
     return y
 
 
-@converter("Identity", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+@converter("Identity", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
            "GaussianDropout", "AlphaDropout", "ActivityRegularization")
 def _identity(call: Call) -> GT:
     """Inference-time identities (dropout and noise only act while training)."""
@@ -75,11 +75,14 @@ def _identity(call: Call) -> GT:
 
 @converter("Rescaling")
 def _rescaling(call: Call) -> GT:
+    from ....keras import backend
     g, layer = call.g, call.layer
     dtype = np.dtype(layer.compute_dtype)
     x = g.cast(call.x, dtype)
     scale = np.asarray(layer.scale, dtype=dtype)
     offset = np.asarray(layer.offset, dtype=dtype)
+    if scale.ndim > 0 and backend.image_data_format() == "channels_first":  # as the engine's Rescaling
+        scale = scale.reshape(scale.shape + (1,) * (3 - scale.ndim))
     return g.add(g.mul(x, g.const(scale, name="scale")), g.const(offset, name="offset"))
 
 

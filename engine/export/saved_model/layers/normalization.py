@@ -61,9 +61,8 @@ def _layer_norm(call: Call) -> GT:
     shape = [1] * x.rank
     for a in axes:
         shape[a] = x.shape[a]
-    size = tuple(x.shape[a] for a in axes)
-    gamma = _param(layer, "gamma", "scale", 1.0, size, x.dtype).reshape(shape) if layer.scale else None
-    beta = _param(layer, "beta", "center", 0.0, size, x.dtype).reshape(shape) if layer.center else None
+    gamma = None if getattr(layer, "gamma", None) is None else to_numpy(layer.gamma, x.dtype).reshape(shape)
+    beta = None if getattr(layer, "beta", None) is None else to_numpy(layer.beta, x.dtype).reshape(shape)
     eps = float(layer.epsilon)
     mean = g.reduce("Mean", x, axes, keepdims=True)
     var = g.reduce("Mean", g.binary("SquaredDifference", x, mean), axes, keepdims=True)

@@ -1,5 +1,6 @@
-"""Reshaping: Flatten, Reshape, Permute, RepeatVector, ZeroPadding1D/2D/3D, Cropping1D/2D/3D,
-UpSampling1D/2D/3D.  Static sizes are used when known, else ``Shape``-derived sizes (batch is dynamic)."""
+"""Reshaping: Flatten, Reshape, Permute, RepeatVector, ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D.
+
+Static sizes are used when known, else ``Shape``-derived sizes (the batch is always dynamic)."""
 from __future__ import annotations
 
 import math
@@ -53,12 +54,12 @@ def _pad_pairs(layer: object, rank: int) -> list:
     return [[0, 0], *spatial, [0, 0]]
 
 
-@converter("ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D")
+@converter("ZeroPadding1D", "ZeroPadding2D")
 def _zero_padding(call: Call) -> GT:
     return call.g.pad(call.x, _pad_pairs(call.layer, call.x.rank - 2))
 
 
-@converter("Cropping1D", "Cropping2D", "Cropping3D")
+@converter("Cropping1D", "Cropping2D")
 def _cropping(call: Call) -> GT:
     g, x, layer = call.g, call.x, call.layer
     rank = x.rank - 2
@@ -111,7 +112,7 @@ def _upsampling1d(call: Call) -> GT:
     return repeat_nearest(call.g, call.x, [int(call.layer.size)])
 
 
-@converter("UpSampling2D", "UpSampling3D")
+@converter("UpSampling2D")
 def _upsampling(call: Call) -> GT:
     g, layer = call.g, call.layer
     first = channels_first(layer)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ....framework import core
-from ....framework.core import OPS, execute, register_op
+from ....framework.core import execute, register_op
 from ....ops import array_ops, math_ops, nn_ops
 from ....ops.dispatch import tensor
 from ....autodiff.custom_gradient import stop_gradient_

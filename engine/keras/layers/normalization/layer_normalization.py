@@ -31,8 +31,7 @@ class LayerNormalization(Layer):
     def __init__(self, axis: Any = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
                  beta_initializer: Any = "zeros", gamma_initializer: Any = "ones", beta_regularizer: Any = None,
                  gamma_regularizer: Any = None, beta_constraint: Any = None, gamma_constraint: Any = None,
-                 **kwargs: Any) -> None:
-        rms_scaling = kwargs.pop("rms_scaling", False)
+                 rms_scaling: bool = False, **kwargs: Any) -> None:
         if rms_scaling:
             warnings.warn("You passed `rms_scaling=True`, which is deprecated. This argument incorrectly scales "
                           "the input by the variance, not the root mean square. To correctly use RMS "

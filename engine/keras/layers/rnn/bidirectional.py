@@ -8,7 +8,7 @@ from ....ops import api as tf
 from ...saving.object_registry import register_layer
 from ...saving.serialization import deserialize_keras_object, serialize_keras_object
 from ..layer import Layer
-from .rnn import build_sublayer
+from .sublayer import build_sublayer
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 

@@ -15,28 +15,13 @@ import numpy as np
 
 from ....framework import core, nest
 from ....framework.core import Tensor
-from ....framework.tensor_shape import TensorShape
 from ....ops import api as tf
 from ...saving.object_registry import register_layer
 from ...saving.serialization import deserialize_keras_object, serialize_keras_object
-from ..layer import KerasVariable, Layer, name_scope
+from ..layer import KerasVariable, Layer
 from .dropout_rnn_cell import DropoutRNNCell
 from .stacked_rnn_cells import StackedRNNCells
-
-
-def build_sublayer(layer: Any, input_shape: Any, scope: str) -> None:
-    """Build ``layer`` under ``scope`` (weight paths ``scope/layer/...``) and record its build config."""
-    if not isinstance(layer, Layer) or layer.built:
-        return
-    with name_scope(scope):
-        layer.build(input_shape)
-    layer.built = True
-    if layer._build_shapes is None:
-        layer._build_shapes = TensorShape(input_shape) if not _is_nested_shape(input_shape) else input_shape
-
-
-def _is_nested_shape(shape: Any) -> bool:
-    return isinstance(shape, (list, tuple)) and bool(shape) and isinstance(shape[0], (list, tuple))
+from .sublayer import build_sublayer
 
 
 @register_layer("Recurrent")

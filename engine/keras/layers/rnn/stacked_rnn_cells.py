@@ -7,6 +7,7 @@ from ....ops import api as tf
 from ...saving.object_registry import register_layer
 from ...saving.serialization import deserialize_keras_object, serialize_keras_object
 from ..layer import Layer
+from .sublayer import build_sublayer
 
 
 @register_layer("Recurrent")
@@ -67,12 +68,8 @@ class StackedRNNCells(Layer):
         return inputs, new_states
 
     def build(self, input_shape: Any) -> None:
-        from ..layer import name_scope
         for cell in self.cells:
-            if isinstance(cell, Layer) and not cell.built:
-                with name_scope(self.name):
-                    cell.build(input_shape)
-                cell.built = True
+            build_sublayer(cell, tuple(input_shape), self.name)
             if getattr(cell, "output_size", None) is not None:
                 output_dim = cell.output_size
             elif isinstance(cell.state_size, (list, tuple)):

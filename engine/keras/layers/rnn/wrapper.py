@@ -5,7 +5,7 @@ from typing import Any
 
 from ...saving.serialization import deserialize_keras_object, serialize_keras_object
 from ..layer import Layer
-from .rnn import build_sublayer
+from .sublayer import build_sublayer
 
 
 class Wrapper(Layer):
