@@ -228,7 +228,7 @@ def check_signature(fn: Any, model: Any) -> None:
         assert tuple(spec.shape.as_list()) == tuple(t.shape), (t.name, spec.shape, t.shape)
         assert spec.dtype.name == t.dtype.name
     out_layers = {kt._keras_history[0].name for kt in model.outputs}
-    assert set(fn.structured_outputs) >= out_layers
+    assert set(fn.structured_outputs) >= out_layers and len(fn.structured_outputs) == len(model.outputs)
 
 
 def run_signature(tf: ModuleType, path: Path, model: Any, inputs: list) -> list:
@@ -409,7 +409,7 @@ def test_serving_version_layout(tf: ModuleType, tmp_path: Path) -> None:
     assert_close(engine_outputs(model, inputs), run_signature(tf, base / "7", model, inputs))
 
 
-def test_reference_runs_in_a_subprocess_without_tensorflow_in_process(tmp_root: Path, background: dict) -> None:
+def test_reference_runs_in_a_subprocess(tmp_root: Path, background: dict) -> None:
     """The studio path: TensorFlow runs in ``python -c`` (same numbers as in-process)."""
     model, _, _ = exported("conv1d", tmp_root)
     runtime, outs = background["reference"].result()
