@@ -41,9 +41,11 @@ SCRIPT = "model.py"
 WEIGHTS = "model.weights.h5"
 LINE_LENGTH = 99
 
-# Layer class name (engine == Keras 3) → the constructor in real Keras.  Adding a layer to the
-# python format is one entry here: configs are rendered generically (non-default arguments only).
-# Lambda is absent on purpose: its Python function cannot be written back as code.
+# Layer class name (engine == Keras 3) → the constructor in real Keras: every layer class the engine
+# has.  Adding a layer to the python format is one entry here (configs are rendered generically,
+# non-default arguments only; _CONFIG_HOOKS holds per-class simplifications) plus a use in
+# tests/export/zoo.py, which the tests check.  Lambda is absent on purpose: its Python function
+# cannot be written back as code.
 LAYERS: dict[str, str] = {name: f"keras.layers.{name}" for name in (
     # core
     "Dense", "Activation", "Embedding", "Identity", "Masking",
@@ -60,11 +62,11 @@ LAYERS: dict[str, str] = {name: f"keras.layers.{name}" for name in (
     "BatchNormalization", "LayerNormalization", "GroupNormalization", "UnitNormalization",
     "RMSNormalization",
     # regularization (identities at inference)
-    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianDropout",
-    "GaussianNoise", "AlphaDropout", "ActivityRegularization",
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianDropout", "GaussianNoise", "AlphaDropout",
+    "ActivityRegularization",
     # reshaping
-    "Flatten", "Reshape", "Permute", "RepeatVector", "Cropping1D", "Cropping2D", "Cropping3D",
-    "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
+    "Flatten", "Reshape", "Permute", "RepeatVector", "Cropping1D", "Cropping2D", "UpSampling1D",
+    "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
     # merging
     "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
     # preprocessing
@@ -223,6 +225,9 @@ def _envelope(v: dict, ctx: "_Context") -> str:
         return _literal(tuple(cfg.get("value", [])), ctx)
     if cls in LAYERS and isinstance(cfg, dict):
         return _layer_ctor(cls, cfg, ctx)
+    if module.startswith(("keras.layers", "keras.src.models")) or cls in ("Sequential", "Functional", "Model"):
+        raise ExportError(f"Layer '{ctx.layer_name}' cannot be exported to {FORMAT}: it wraps a {cls}, which has no "
+                          f"built-in Keras class the python format can write.", layer=ctx.layer_name, format=FORMAT)
     short = _OBJECT_MODULES.get(module)
     if short is not None and isinstance(cfg, dict):
         defaults = _object_defaults(short, cls)
@@ -303,10 +308,11 @@ def _default_config(class_name: str, config: dict) -> dict | None:
     if cls is None:
         return None
     required = [a for a in _required_args(cls) if a in config]
-    key = (class_name, json.dumps(_canon({a: config[a] for a in required}), sort_keys=True, default=str))
+    none_default = [a for a in _none_default_args(cls) if config.get(a) is not None and a not in required]
+    given = {a: config[a] for a in required + none_default}
+    key = (class_name, json.dumps(_canon(given), sort_keys=True, default=str))
     if key not in _DEFAULTS:
         _DEFAULTS[key] = None
-        none_default = [a for a in _none_default_args(cls) if config.get(a) is not None]
         for args in (required, required + none_default):
             try:
                 inst = cls.from_config({**{a: config[a] for a in args}, "name": "tapestudio_default"})

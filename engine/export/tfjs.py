@@ -869,13 +869,14 @@ def _import_layer_cfg(entry: dict) -> None:
                 _import_layer_cfg(c)
     params = _accepted_params(str(cls))
     if params is not None:
-        # tfjs writes keys Keras 3 dropped (input_length, implementation) and null for "default"
-        # (unit_forget_bias: null); neither changes inference once the weights are loaded.
+        # tfjs writes Keras-2 keys Keras 3 dropped as obsolete (input_length, implementation) and null
+        # for "default" (unit_forget_bias: null, mask_zero: null); the engine takes its defaults.
         import inspect
+        empty = inspect.Parameter.empty
         for k in list(cfg):
             if k in _BASE_LAYER_KEYS:
                 continue
-            if k not in params or (cfg[k] is None and params[k] is not None and params[k] is not inspect.Parameter.empty):
+            if k not in params or (cfg[k] is None and params[k] is not None and params[k] is not empty):
                 del cfg[k]
     for k, v in list(cfg.items()):
         if k.endswith("_initializer") and isinstance(v, dict) and v.get("class_name") == "VarianceScaling":

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -296,3 +295,36 @@ def test_unknown_option_is_an_error(tmp_path):
     with pytest.raises(TypeError, match="no options"):
         zoo.build("mlp", ek).export(str(tmp_path / "o"), format="python", shards=2)
     assert not (tmp_path / "o").exists()
+
+
+def test_custom_layers_are_refused_even_when_wrapped():
+    class Custom(ek.layers.Layer):
+        def call(self, x: Any) -> Any:
+            return x
+
+    x = ek.Input((3, 4), name="x")
+    direct = ek.Model(x, Custom(name="mine")(x))
+    with pytest.raises(ExportError, match=r"'mine' \(Custom\) cannot be exported to python"):
+        python_code.model_to_python(direct)
+    wrapped = ek.Model(x, ek.layers.TimeDistributed(Custom(name="inner"), name="td")(x))
+    with pytest.raises(ExportError, match=r"'td' cannot be exported to python: it wraps a Custom"):
+        python_code.model_to_python(wrapped)
+
+
+def test_trained_model_with_adapted_normalization(tmp_path, real_keras, rng):
+    """Weights after fit() and adapt(): the script loads them (optimizer state is left out)."""
+    import h5py
+    L = ek.layers
+    norm = L.Normalization(name="norm")
+    model = ek.Sequential([ek.Input((4,), name="x"), norm, L.Dense(8, activation="relu", name="h"),
+                           L.Dense(1, name="y")], name="trained")
+    data = rng.normal(3.0, 2.0, size=(64, 4)).astype(np.float32)
+    norm.adapt(data)
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(data, data.sum(axis=1, keepdims=True), epochs=2, batch_size=16, verbose=0)
+    report = model.export(str(tmp_path / "out"), format="python")
+    assert report["reference"]["max_abs_diff"] < TOL, report["reference"]
+    with h5py.File(tmp_path / "out" / "model.weights.h5", "r") as f:
+        assert "optimizer" not in f and "layers" in f
+    km = python_code.load_script(tmp_path / "out" / "model.py").build_model()
+    np.testing.assert_allclose(np.asarray(km(data[:5])), np.asarray(model(data[:5])), atol=TOL)

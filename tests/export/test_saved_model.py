@@ -417,6 +417,16 @@ def test_reference_runs_in_a_subprocess(tmp_root: Path, background: dict) -> Non
     assert_close(engine_outputs(model, background["reference_inputs"]), outs)
 
 
+def test_parity_report_without_tensorflow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without TensorFlow the export is still written; parity.json says the runtime is missing."""
+    model = zoo.build("mlp", keras)
+    monkeypatch.setitem(sys.modules, "tensorflow", None)  # `import tensorflow` raises: runtime missing
+    report = model.export(str(tmp_path / "m"), format="tf_saved_model")
+    assert report["reference"] == {"runtime": None, "reason": "reference runtime not installed"}
+    assert (tmp_path / "m" / "saved_model.pb").is_file()
+    assert model.export(str(tmp_path / "n"), format="tf_saved_model", verify=False)["reference"] is None
+
+
 # ---------------------------------------------------------------------------------------------
 # The protobuf encoder produces exactly protobuf's bytes
 def test_wire_encoding_matches_protobuf(tf: ModuleType, tmp_root: Path) -> None:

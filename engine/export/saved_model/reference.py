@@ -80,6 +80,8 @@ def reference_predict(out_dir: Path | str, inputs: list) -> tuple | None:
     """TensorFlow's outputs for ``inputs`` (in the model's output order), or None without TensorFlow."""
     path = locate(out_dir)
     if "tensorflow" in sys.modules:
+        if sys.modules["tensorflow"] is None:  # imports of tensorflow are blocked here: no runtime
+            return None
         return predict_in_process(path, inputs)
     if importlib.util.find_spec("tensorflow") is None:
         return None

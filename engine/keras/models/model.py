@@ -180,7 +180,7 @@ class Model(Trainer, Layer):
         return export_model(self, filepath, format=format, **kwargs)
 
 
-@register_layer("Models")
+@register_layer("Models", "Model")
 class Functional(Model):
     """A Model defined by a graph of layer calls from ``inputs`` to ``outputs``."""
 

@@ -298,6 +298,10 @@ def to_keras2(config: dict) -> dict:
     if out["class_name"] in ("Sequential", "Functional", "Model"):
         for lc in inner.get("layers", []):
             _keras2_layer(lc)
+        for key in ("input_layers", "output_layers"):  # Keras 2 / TF.js: always a list of triples
+            spec = inner.get(key)
+            if isinstance(spec, list) and spec and not isinstance(spec[0], list):
+                inner[key] = [spec]
         inner.pop("build_input_shape", None)
         if out["class_name"] == "Sequential":
             inner.pop("dtype", None)
