@@ -6,6 +6,7 @@ every export carries ``parity.json`` (see :mod:`.parity`).
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_directory
@@ -20,6 +21,12 @@ def export_model(model: Any, filepath: Any, format: str = "tf_saved_model", veri
     """Write ``model`` to ``filepath`` in ``format``; returns the parity report (also in parity.json)."""
     from .parity import write_parity_report
     fmt = get_format(format)
+    version = options.pop("serving_version", None)
+    if version is not None:
+        # TF Serving layout <base>/<version>/: replace only this version, keep the others.
+        if int(version) < 0:
+            raise ValueError(f"serving_version must be a non-negative integer, got {version!r}")
+        filepath = Path(filepath) / str(int(version))
     with atomic_directory(filepath) as tmp:
         fmt.write(model, tmp, **options)
         report = write_parity_report(model, tmp, fmt, verify=verify)

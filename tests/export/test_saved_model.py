@@ -396,12 +396,13 @@ def test_cxx_loader_used_by_tf_serving(tf: ModuleType, tmp_path: Path) -> None:
 
 
 def test_serving_version_layout(tf: ModuleType, tmp_path: Path) -> None:
-    """``serving_version=N`` → ``<base>/N/saved_model.pb`` (+ empty variables/); the report sits in <base>."""
+    """``serving_version=N`` → ``<base>/N/saved_model.pb`` (+ empty variables/ and parity.json); other versions stay."""
     model = zoo.build("nested", keras, seed=2)
     base = tmp_path / "models" / "nested"
+    model.export(str(base), format="tf_saved_model", serving_version=6, verify=False)
     report = model.export(str(base), format="tf_saved_model", serving_version=7)
-    assert sorted(p.name for p in base.iterdir()) == ["7", "parity.json"]
-    assert sorted(p.name for p in (base / "7").iterdir()) == ["saved_model.pb", "variables"]
+    assert sorted(p.name for p in base.iterdir()) == ["6", "7"]
+    assert sorted(p.name for p in (base / "7").iterdir()) == ["parity.json", "saved_model.pb", "variables"]
     assert list((base / "7" / "variables").iterdir()) == []
     assert report["reference"]["max_abs_diff"] < TOL
     assert reference.locate(base) == base / "7"
