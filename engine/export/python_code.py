@@ -188,8 +188,10 @@ def _float(v: Any) -> str:
 
 def _literal(v: Any, ctx: "_Context") -> str:
     """Python source for a config value (envelopes become constructor calls)."""
-    if v is None or isinstance(v, (bool, np.bool_)):
-        return repr(bool(v)) if v is not None else "None"
+    if v is None:
+        return "None"
+    if isinstance(v, (bool, np.bool_)):
+        return repr(bool(v))
     if isinstance(v, (int, np.integer)):
         return repr(int(v))
     if isinstance(v, (float, np.floating)):

@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import sys
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import pytest
@@ -49,6 +49,7 @@ KERAS_MASK_OPS = {"NotEqual", "Any", "All", "LogicalAnd", "LogicalOr", "LogicalN
 
 
 def _row_class(row: tuple) -> str:
+    """The class in a row's "name (Class)" cell."""
     m = re.search(r"\((\w+)\)$", row[0])
     return m.group(1) if m else ""
 
@@ -57,6 +58,7 @@ COLUMNS = "160"  # the same terminal width for both summaries (Keras: min(88 or 
 
 
 def engine_summary(model: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The engine's ``summary()`` text at the width the subprocess uses."""
     out: list = []
     with monkeypatch.context() as m:
         m.setenv("COLUMNS", COLUMNS)
@@ -65,6 +67,7 @@ def engine_summary(model: Any, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def subprocess_env() -> dict:
+    """The environment for ``python model.py``: UTF-8 output, quiet TF, one thread, same width."""
     env = dict(os.environ)
     env.update(PYTHONIOENCODING="utf-8", TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow", COLUMNS=COLUMNS,
                OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", TF_NUM_INTRAOP_THREADS="1",
@@ -73,7 +76,7 @@ def subprocess_env() -> dict:
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory, tf_oracle) -> dict:
+def exported(tmp_path_factory: pytest.TempPathFactory, tf_oracle: Any) -> Iterator[dict]:
     """Every zoo model built in the engine and exported; ``python model.py`` started for each
     (the processes run concurrently while the in-process tests go on)."""
     base = tmp_path_factory.mktemp("python_export")
@@ -93,7 +96,8 @@ def exported(tmp_path_factory, tf_oracle) -> dict:
 
 
 @pytest.fixture(scope="module")
-def real_keras(tf_oracle):
+def real_keras(tf_oracle: Any) -> Any:
+    """The real Keras 3 (TensorFlow backend)."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras  # noqa: PLC0415
     assert keras.__version__.startswith("3."), keras.__version__
@@ -101,6 +105,7 @@ def real_keras(tf_oracle):
 
 
 def run_result(item: dict) -> tuple:
+    """``(returncode, stdout, stderr)`` of the item's ``python model.py`` (waits for it once)."""
     if "result" not in item:
         stdout, stderr = item["proc"].communicate(timeout=300)
         item["result"] = (item["proc"].returncode, stdout, stderr)
