@@ -29,5 +29,5 @@ def export_model(model: Any, filepath: Any, format: str = "tf_saved_model", veri
         filepath = Path(filepath) / str(int(version))
     with atomic_directory(filepath) as tmp:
         fmt.write(model, tmp, **options)
-        report = write_parity_report(model, tmp, fmt, verify=verify)
+        report = write_parity_report(model, tmp, fmt, verify=verify, format_name=format)
     return report

@@ -38,13 +38,14 @@ def engine_outputs(model: Any, inputs: list) -> list:
     return [np.asarray(v) for v in ys]
 
 
-def write_parity_report(model: Any, out_dir: Path, fmt: ModuleType, verify: bool = True) -> dict:
+def write_parity_report(model: Any, out_dir: Path, fmt: ModuleType, verify: bool = True,
+                        format_name: str | None = None) -> dict:
     from .. import __version__
     inputs = sample_inputs(model)
     ours = engine_outputs(model, inputs)
     report: dict = {
         "engine_version": __version__,
-        "format": fmt.__name__.rsplit(".", 1)[-1],
+        "format": format_name or fmt.__name__.rsplit(".", 1)[-1],
         "inputs": [x.tolist() for x in inputs],
         "input_names": [t.name for t in model.inputs],
         "engine_outputs": [y.tolist() for y in ours],
