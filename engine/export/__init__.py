@@ -24,8 +24,9 @@ def export_model(model: Any, filepath: Any, format: str = "tf_saved_model", veri
     version = options.pop("serving_version", None)
     if version is not None:
         # TF Serving layout <base>/<version>/: replace only this version, keep the others.
-        if int(version) < 0:
-            raise ValueError(f"serving_version must be a non-negative integer, got {version!r}")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+            raise ValueError(f"serving_version must be a non-negative integer (TF Serving's version "
+                             f"directory); received {version!r}")
         filepath = Path(filepath) / str(int(version))
     with atomic_directory(filepath) as tmp:
         fmt.write(model, tmp, **options)

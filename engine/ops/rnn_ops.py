@@ -44,8 +44,8 @@ from .dispatch import tensor
 __all__ = ["FUSED_ACTIVATIONS", "lstm", "gru", "simple_rnn"]
 
 # ---------------------------------------------------------------------------
-# Activations: an in-place forward on a (possibly strided) view, and
-# ``d(g, y) = g * f'(x)`` written with the output ``y = f(x)``.
+# Activations: an in-place forward on a (possibly strided) view, and the
+# derivative ``f'(x)`` written with the output ``y = f(x)``.
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
@@ -706,11 +706,11 @@ def _run(op: str, x: Any, kernel: Any, recurrent_kernel: Any, bias: Any, states:
         ins.append(mask)
     n_dp = n_rdp = 0
     if dropout_mask is not None:
-        dropout_mask = _stack_masks(dropout_mask, fdt)
+        dropout_mask = _stack_masks(dropout_mask)
         n_dp = int(dropout_mask.shape[0])
         ins.append(dropout_mask)
     if recurrent_dropout_mask is not None:
-        recurrent_dropout_mask = _stack_masks(recurrent_dropout_mask, fdt)
+        recurrent_dropout_mask = _stack_masks(recurrent_dropout_mask)
         n_rdp = int(recurrent_dropout_mask.shape[0])
         ins.append(recurrent_dropout_mask)
     for t in ins[1:]:
@@ -724,7 +724,7 @@ def _run(op: str, x: Any, kernel: Any, recurrent_kernel: Any, bias: Any, states:
     return tuple(out[:n_main])
 
 
-def _stack_masks(masks: Any, dtype: Any) -> Tensor:
+def _stack_masks(masks: Any) -> Tensor:
     from .array_ops import stack
     if isinstance(masks, (list, tuple)):
         return stack([tensor(mk) for mk in masks], axis=0)

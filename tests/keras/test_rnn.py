@@ -144,7 +144,7 @@ def test_layer_matches_keras(kind, opt, real_keras, rng):
 @pytest.mark.parametrize("opt", ["last", "sequences", "all"])
 @pytest.mark.parametrize("kind", list(LAYERS))
 def test_masked_padded_batch_matches_keras(kind, opt, real_keras, rng):
-    ours, _, outs = _compare(real_keras, rng, lambda k: LAYERS[kind](k, **OPTIONS[opt]), None, ids=IDS)
+    _, _, outs = _compare(real_keras, rng, lambda k: LAYERS[kind](k, **OPTIONS[opt]), None, ids=IDS)
     # the mask flows out with the sequence (and only then)
     mask = getattr(outs[0], "_keras_mask", None)
     if OPTIONS[opt].get("return_sequences"):
@@ -232,8 +232,8 @@ def test_bidirectional_weights_and_names(real_keras):
 
 
 def test_time_distributed_dense_matches_keras(real_keras, rng):
-    ours, theirs, _ = _compare(real_keras, rng, lambda k: k.layers.TimeDistributed(k.layers.Dense(3, activation="tanh")),
-                               _x(rng))
+    ours, _, _ = _compare(real_keras, rng,
+                          lambda k: k.layers.TimeDistributed(k.layers.Dense(3, activation="tanh")), _x(rng))
     assert [w.path for w in ours.weights] == ["time_distributed/dense/kernel", "time_distributed/dense/bias"]
 
 
@@ -339,6 +339,33 @@ def test_initial_state_matches_keras(kind, real_keras, rng):
     g_t = tape.gradient(loss_t, st)
     np.testing.assert_allclose(_np(yo), _np(yt), rtol=RTOL, atol=ATOL)
     _check_grads(g_o, g_t, ["h0", "c0"][:n_states])
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru", "bidirectional"])
+def test_regularization_losses_match_keras(kind, real_keras, rng):
+    import tensorflow as tf
+
+    def make(k):
+        kw = dict(kernel_regularizer=k.regularizers.L2(0.01), recurrent_regularizer=k.regularizers.L1(0.02),
+                  bias_regularizer=k.regularizers.L1L2(0.01, 0.03), activity_regularizer=k.regularizers.L2(0.05),
+                  return_state=True)
+        if kind == "lstm":
+            return k.layers.LSTM(3, **kw)
+        if kind == "gru":
+            return k.layers.GRU(3, **kw)
+        return k.layers.Bidirectional(k.layers.SimpleRNN(3, return_sequences=True,
+                                                         kernel_regularizer=k.regularizers.L2(0.1)))
+
+    ours, theirs = make(ek), make(real_keras)
+    x = _x(rng)
+    ours.build((B, T, F))
+    theirs.build((B, T, F))
+    _set_random_weights(rng, ours, theirs)
+    ours(etf.constant(x))
+    theirs(tf.constant(x))
+    assert len(ours.losses) == len(theirs.losses)
+    np.testing.assert_allclose(sum(float(_np(v)) for v in ours.losses),
+                               sum(float(_np(v)) for v in theirs.losses), rtol=RTOL)
 
 
 def _fixed_dropout(rng, n_in: int, n_units: int, count: int | None, count_rec: int | None, rate: float = 0.4):

@@ -19,7 +19,7 @@ def _removeprefix(x: str, prefix: str) -> str:
 
 @register_layer("Recurrent")
 class Bidirectional(Layer):
-    """``merge_mode`` ∈ concat / sum / mul / ave / None; weights are ``forward_<name>``'s then ``backward_<name>``'s."""
+    """Merge (``concat``/``sum``/``mul``/``ave``/None) ``forward_<name>`` and ``backward_<name>`` copies."""
 
     def __init__(self, layer: Layer, merge_mode: str | None = "concat", weights: Any = None,
                  backward_layer: Layer | None = None, **kwargs: Any) -> None:

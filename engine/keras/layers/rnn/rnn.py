@@ -143,7 +143,8 @@ class RNN(Layer):
                                                       [core.convert_to_tensor(v) for v in self.states])
             else:
                 initial_state = self.get_initial_state(batch_size=int(sequences.shape[0]))
-        if self.stateful and self._expected_batch_size is not None and int(sequences.shape[0]) != self._expected_batch_size:
+        expected = self._expected_batch_size
+        if self.stateful and expected is not None and int(sequences.shape[0]) != expected:
             raise ValueError("If an RNN is stateful, the batch size of the input sequences must be the same as the "
                              f"batch size of the initial state. \n- Expected batch size: {self._expected_batch_size}"
                              f"\n- Received batch size: {int(sequences.shape[0])}")
