@@ -352,10 +352,15 @@ class Layer(Module):
         prev = _current_training()
         if training is not None:
             _context.training = training
+        depth = getattr(_context, "depth", 0)
+        if depth == 0:
+            self._clear_losses()  # as Keras: activity losses are reset by each outermost call
+        _context.depth = depth + 1
         try:
             outputs = self.call(*args, **kwargs)
         finally:
             _context.training = prev
+            _context.depth = depth
         if self.supports_masking or self._call_has_mask:
             out_mask = self.compute_mask(inputs, kwargs.get("mask", _collect_mask(inputs)))
             if out_mask is not None:
