@@ -126,6 +126,14 @@ def test_wheel_contains_packages_and_package_data(wheel: Path) -> None:
         "frontend/README.md",
         "sample_data/__init__.py",
         "sample_data/README.md",
+        "sample_data/loaders.py",
+        "sample_data/playground.py",
+        "sample_data/digits/digits.csv.gz",
+        "sample_data/digits/dataset.json",
+        "sample_data/digits/LICENSE.md",
+        "sample_data/iris/iris.csv",
+        "sample_data/iris/dataset.json",
+        "sample_data/iris/LICENSE.md",
     ):
         assert required in names, f"{required} missing from {wheel.name}"
     # Every module of engine/ and studio/ ships (a subpackage without
@@ -159,6 +167,8 @@ def test_wheel_works_when_installed_non_editable(wheel: Path, tmp_path: Path) ->
         "import frontend, sample_data, studio.cli, pathlib;"
         f"assert pathlib.Path(sample_data.__file__).is_relative_to({str(target)!r});"
         "assert (sample_data.DATA_DIR / 'README.md').is_file();"
+        "assert sample_data.load('digits')[0].shape == (1797, 8, 8, 1);"
+        "assert sample_data.load('iris')[0].shape == (150, 4);"
         "assert (pathlib.Path(frontend.__file__).parent / 'README.md').is_file()"
     )
     proc = subprocess.run(
