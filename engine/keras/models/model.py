@@ -168,6 +168,13 @@ class Model(Trainer, Layer):
         save_weights(self, filepath)
 
     def load_weights(self, filepath: str, skip_mismatch: bool = False, **kwargs: Any) -> None:
+        """Load a Keras 3 ``.weights.h5``, or a legacy (Keras 2 style) ``.h5`` / ``.hdf5`` weights file
+        (matched by layer name; ``by_name=`` as in Keras 2)."""
+        path = str(filepath)
+        if path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5"):
+            from ..saving.legacy_h5 import load_legacy_h5_weights
+            load_legacy_h5_weights(self, path, skip_mismatch=skip_mismatch, by_name=kwargs.get("by_name"))
+            return
         from ..saving.weights_io import load_weights
         load_weights(self, filepath)
 

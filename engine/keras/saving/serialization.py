@@ -237,6 +237,7 @@ def sequential_from_config(cls: type, config: Any, custom_objects: dict | None =
 
 def functional_from_config(cls: type, config: Any, custom_objects: dict | None = None) -> Any:
     norm = normalize_config({"class_name": "Functional", "config": config})["config"]
+    _keras2_nested_node_indices(norm)
     created: dict = {}
     order: list = []
     for lc in norm["layers"]:
@@ -287,6 +288,23 @@ def functional_from_config(cls: type, config: Any, custom_objects: dict | None =
     if target is Model:
         target = Functional
     return target(inputs, outputs, name=norm.get("name"))
+
+
+def _keras2_nested_node_indices(norm: dict) -> None:
+    """Keras 2 / TF.js count a nested model's construction as its node 0 (its first call is node 1);
+    Keras 3 and the engine do not.  When every reference to a nested model is >= 1, renumber (in place)."""
+    nested = {lc.get("name") or lc["config"].get("name") for lc in norm.get("layers", [])
+              if lc.get("class_name") in ("Sequential", "Functional", "Model")}
+    if not nested:
+        return
+    refs = [e for lc in norm["layers"] for node in lc.get("inbound_nodes") or [] for e in node
+            if isinstance(e, list) and e and e[0] in nested]
+    outs = norm.get("output_layers") or []
+    refs += [r for r in (outs if outs and isinstance(outs[0], (list, tuple)) else [outs])
+             if isinstance(r, list) and r and r[0] in nested]
+    if refs and all(int(r[1]) >= 1 for r in refs):
+        for r in refs:
+            r[1] = int(r[1]) - 1
 
 
 # ---------------------------------------------------------------------------
