@@ -37,10 +37,18 @@ def warm_sgemm() -> None:
     blocked conv dW products (e.g. 15 x (144x512 @ 512x32)) run 3x slower
     (7.5 ms vs 2.6 ms of CPU time), in every thread; one such GEMM fixes it for
     the life of the process.  Costs ~0.3 ms once.
+
+    Measured again on a 2-vCPU AVX2-only EPYC (OpenBLAS Haswell kernel, 1 thread):
+    until one sgemm with *both* M and N of about 384 or more has run, every
+    mid-sized product stays in a slow mode (128x784 @ 784x256: 4.3 ms, 12 GFLOP/s,
+    instead of 1.4 ms, 35 GFLOP/s; 64x64 @ 64x256: 169 us instead of 74 us;
+    the engine's MLP epoch 30% slower).  The 64x1024x64
+    product does not leave it, a 512x16x512 one does (~1 ms once), so both run.
     """
     import numpy as np
     a = np.ones((64, 1024), np.float32)
     a @ np.ones((1024, 64), np.float32)
+    np.ones((512, 16), np.float32) @ np.ones((16, 512), np.float32)
 
 
 MALLOPT_APPLIED = keep_freed_memory()
