@@ -7,6 +7,7 @@ Python loop over prebound kernels with no Tensor objects and no tape checks.
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,7 @@ class FuncGraph:
 
     def finalize(self) -> None:
         """Prebind the replay program."""
-        self._program = [(op_fn, ins, outs, attrs) for op_fn, ins, outs, attrs in self._steps]
+        self._program = [(op_fn, _input_getter(ins), outs, attrs) for op_fn, ins, outs, attrs in self._steps]
 
     def run(self, input_arrays: list) -> list:
         """Replay on new input arrays; returns the output arrays (or constants)."""
@@ -67,14 +68,28 @@ class FuncGraph:
             vals[s] = v
         for s, a in zip(self.input_slots, input_arrays):
             vals[s] = a
-        for fn, ins, outs, attrs in self._program:
-            r = fn(*[vals[i] for i in ins], **attrs)
+        for fn, get, outs, attrs in self._program:
+            if get.__class__ is int:
+                r = fn(vals[get], **attrs)
+            elif get is None:
+                r = fn(**attrs)
+            else:
+                r = fn(*get(vals), **attrs)
             if outs.__class__ is int:
                 vals[outs] = r
             elif outs:
                 for s, v in zip(outs, r):
                     vals[s] = v
         return [vals[s] if s.__class__ is int else s[1] for s in self.output_slots]
+
+
+def _input_getter(ins: tuple) -> Any:
+    """How replay gathers a step's inputs: None (no inputs), a slot (one), or an itemgetter (a tuple)."""
+    if not ins:
+        return None
+    if len(ins) == 1:
+        return ins[0]
+    return itemgetter(*ins)
 
 
 class Tracer:

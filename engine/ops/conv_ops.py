@@ -50,11 +50,14 @@ def _im2col(x: np.ndarray, k_sp: tuple, ss: tuple, ds: tuple, pads: tuple, out_s
         return np.ascontiguousarray(x).reshape(m, c)
     xp = W.pad(x, pads)
     if c == 1:
-        # Slice copies keep the inner loop over the output width (C=1 strided views are 3x slower).
-        cols = np.empty((n, *out_sp, t), x.dtype)
+        # Tap-major slice copies (each a contiguous block, inner loop over the output width),
+        # returned as the transposed (M, taps) view: BLAS takes either layout, and the filter
+        # gradient colsᵀ @ dY reads the tap rows directly (measured 0.20 vs 0.46 ms per build
+        # for a 64x28x28x1 input and 3x3 taps).
+        cols = np.empty((t, n, *out_sp), x.dtype)
         for i, tap in enumerate(W.taps(k_sp)):
-            cols[..., i] = xp[W.window(tap, out_sp, ss, ds)][..., 0]
-        return cols.reshape(m, t)
+            cols[i] = xp[W.window(tap, out_sp, ss, ds)][..., 0]
+        return cols.reshape(t, m).T
     st = xp.strides
     lead = (st[0],) + tuple(st[1 + i] * ss[i] for i in range(nd))
     if ds[-1] == 1:  # the last kernel row is contiguous in memory: merge (kw, C)
@@ -283,6 +286,64 @@ _register_family("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", _make_
 _register_family("Conv3D", "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2", _make_conv_kernels("Conv3D"))
 _register_family("DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
                  "DepthwiseConv2dNativeBackpropFilter", (_dw_fwd, _dw_backprop_input, _dw_backprop_filter))
+
+
+# ---------------------------------------------------------------------------
+# Fused Conv2D + BiasAdd + Relu (Keras Conv2D with activation="relu"): the bias add and the
+# ReLU run in place on the GEMM output and only the output is saved; the backward masks dY
+# once (ReluGrad) and feeds the bias gradient and both conv backprops.  Every gradient is a
+# registered op with its own vjp, so higher orders stay exact.
+_CONV2D_FWD = _make_conv_kernels("Conv2D")[0]
+
+
+def _conv2d_bias_relu_kernel(x, w, b, *, strides, padding, explicit_paddings, dilations):
+    from .nn_ops import _zeros_like_cached
+    y = _CONV2D_FWD(x, w, strides=strides, padding=padding, explicit_paddings=explicit_paddings,
+                    dilations=dilations)
+    if not (y.flags.c_contiguous and y.flags.writeable):  # (always a fresh GEMM/zeros result today)
+        y = np.array(y)
+    f = y.shape[-1]
+    if y.size:
+        k = 256 // f if f < 128 else 1
+        m = y.size // f
+        if k > 1 and m % k == 0:  # wide inner loop: tile the bias (engine-notes A1'.5)
+            y2 = y.reshape(m // k, k * f)
+            y2 += np.tile(b.astype(y.dtype, copy=False), k)
+        else:
+            y2 = y.reshape(m, f)
+            y2 += b.astype(y.dtype, copy=False)
+        np.maximum(y, _zeros_like_cached(y), out=y)
+    return y
+
+
+def _conv2d_bias_relu_vjp(K, g, xs, y, shapes, a, n):
+    x, w, _ = xs
+    gz = K.ReluGrad(g, y)
+    return (K.Conv2DBackpropInput(w, gz, input_sizes=tuple(shapes[0]), **a) if n[0] else None,
+            K.Conv2DBackpropFilter(x, gz, filter_sizes=tuple(shapes[1]), **a) if n[1] else None,
+            K.BiasAddGrad(gz, channels_first=False) if n[2] else None)
+
+
+_CONV2D_BIAS_RELU = register_op("KerasConv2DBiasRelu", _conv2d_bias_relu_kernel, _conv2d_bias_relu_vjp,
+                                save_inputs=(0, 1), save_output=True)
+
+
+def conv2d_bias_relu(input: Any, filters: Any, bias: Any, strides: Any, padding: str,
+                     dilations: Any = None) -> Tensor:
+    """``relu(bias_add(conv2d(input, filters), bias))`` for NHWC rank-4 input as one op."""
+    x, w = binary_args("Conv2D", input, filters)
+    x, b = binary_args("BiasAdd", x, bias)
+    st = W.get_sequence(strides, 2, 3, "strides")
+    dl = W.get_sequence(dilations, 2, 3, "dilations")
+    pad_s, explicit = W.convert_padding(padding, 4)
+    xs, ws = x._np.shape, w._np.shape
+    _require_float("Conv2D", x)
+    if len(xs) != 4 or len(ws) != 4 or xs[-1] != ws[-2] or tuple(b._np.shape) != (ws[-1],):
+        raise ValueError("conv2d_bias_relu needs NHWC input, an ungrouped HWIO filter and a matching bias")
+    _check_attrs("Conv2D", st, dl, pad_s, explicit)
+    W.geometry(tuple(xs[1:3]), tuple(ws[:2]), st[1:-1], dl[1:-1], pad_s, explicit, "Conv2D")
+    return execute(_CONV2D_BIAS_RELU, (x, w, b),
+                   {"strides": st, "padding": pad_s, "explicit_paddings": explicit, "dilations": dl})
 
 
 # ---------------------------------------------------------------------------

@@ -186,6 +186,13 @@ def _atan2_vjp(K, g, xs, y, s, a, n):
 
 
 def _div_no_nan_kernel(x, y):
+    if (y.__class__ is np.ndarray and x.__class__ is np.ndarray and y.ndim == 0 and y.dtype.kind == "f"
+            and x.dtype == y.dtype):  # scalar divisor (metric results, loss reductions): no errstate/where
+        yv = float(y)
+        if yv == 0:
+            return np.zeros(x.shape, y.dtype)
+        if yv - yv == 0:  # finite and non-zero: x / y raises neither divide nor invalid
+            return np.divide(x, y, out=np.empty((), y.dtype)) if x.ndim == 0 else np.divide(x, y)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.divide(x, y)
     return np.where(y == 0, np.zeros((), r.dtype), r)

@@ -131,11 +131,49 @@ def _route(xp, y, dy, dxp, k_sp, ss, out_sp, first: bool) -> None:
             dxp[win] += tmp
 
 
+@functools.lru_cache(maxsize=32)
+def _pool2_base(shape: tuple, out_sp: tuple) -> tuple:
+    """Flat index of each 2x2 window's top-left tap, and the flat offsets of its four taps."""
+    n, h, w, c = shape
+    oh, ow = out_sp
+    b = (np.arange(n, dtype=np.intp)[:, None, None, None] * (h * w * c)
+         + np.arange(oh, dtype=np.intp)[:, None, None] * (2 * w * c)
+         + np.arange(ow, dtype=np.intp)[:, None] * (2 * c) + np.arange(c, dtype=np.intp)).reshape(-1)
+    b.setflags(write=False)
+    offs = np.array([0, c, w * c, w * c + c], np.intp)
+    return b, offs
+
+
+def _max_pool2_grad(x, y, dy, out_sp):
+    """2x2 / stride-2 unpadded MaxPoolGrad (first max wins): one tap index per window, one scatter.
+
+    The index ``k`` of the first tap equal to the window max is ``ne0 * (1 + ne1 * (1 + ne2))``
+    (``ne_i``: tap i differs from the max); dx is then a single fancy store into zeros
+    (measured ~2x faster than per-tap masks on conv feature maps).
+    """
+    n, _, _, c = x.shape
+    oh, ow = out_sp
+    x6 = x[:, :2 * oh, :2 * ow].reshape(n, oh, 2, ow, 2, c)
+    k = np.not_equal(x6[:, :, 1, :, 0], y).view(np.uint8) + np.uint8(1)
+    k *= np.not_equal(x6[:, :, 0, :, 1], y)
+    k += np.uint8(1)
+    k *= np.not_equal(x6[:, :, 0, :, 0], y)
+    base, offs = _pool2_base(tuple(x.shape), (oh, ow))
+    idx = offs.take(k.reshape(-1))
+    idx += base
+    dx = np.zeros(x.size, dy.dtype)
+    dx[idx] = dy.reshape(-1)
+    return dx.reshape(x.shape)
+
+
 def _max_pool_grad(x, y, dy, first, ksize, strides, padding, explicit_paddings=()):
     out_sp, pads = _geom(x.shape, ksize, strides, padding, explicit_paddings, "MaxPoolGrad")
     if x.size == 0 or y.size == 0:
         return np.zeros(x.shape, dy.dtype)
     k_sp, ss = ksize[1:-1], strides[1:-1]
+    if (first and x.ndim == 4 and k_sp == (2, 2) and ss == (2, 2) and not W.is_padded(pads)
+            and y.shape == dy.shape and (x.dtype.kind != "f" or not np.isnan(y).any())):
+        return _max_pool2_grad(x, y, np.ascontiguousarray(dy), out_sp)
     xp = W.pad(x, pads, _lowest(x.dtype))
     dxp = np.zeros(xp.shape, dy.dtype)
     # (No optimistic tie-free pass: after a ReLU, all-zero windows make ties the common case.)

@@ -37,11 +37,13 @@ def _adam_moments(m: np.ndarray, v: np.ndarray, g: np.ndarray, beta_1: float, be
 
 
 def _adam_var(var: np.ndarray, m_new: np.ndarray, v_use: np.ndarray, alpha: np.ndarray, epsilon: float) -> np.ndarray:
+    # Keras: var - (m * alpha) / (sqrt(v) + eps); computed as (m / den) * alpha
+    # so every pass after the sqrt reuses its buffer (one temporary fewer).
     den = np.sqrt(v_use)
     den = np.add(den, epsilon, out=out_of(den))
-    num = np.multiply(m_new, alpha)
-    num = np.divide(num, den, out=out_of(num))
-    return np.subtract(var, num, out=out_of(num))
+    den = np.divide(m_new, den, out=out_of(den))
+    den = np.multiply(den, alpha, out=out_of(den))
+    return np.subtract(var, den, out=out_of(den))
 
 
 def _adam_kernel(var, m, v, g, alpha, *, beta_1, beta_2, epsilon):

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ....framework import core
+from ....framework.core import Tensor
 from ....ops import math_ops as m
 from ... import activations, constraints, initializers, regularizers
 from ...saving.object_registry import register_layer
 from ..layer import InputSpec, Layer
+from ._dense_ops import fused_dense
 
 
 @register_layer("Core")
@@ -48,6 +51,15 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs: Any) -> Any:
+        act = self.activation
+        if (self.bias is not None and (act is activations.relu or act is activations.linear)
+                and type(inputs) is Tensor and inputs._np.ndim == 2):
+            kernel, bias = core.convert_to_tensor(self.kernel), core.convert_to_tensor(self.bias)
+            dt = inputs._np.dtype
+            if (dt.kind == "f" and kernel._np.dtype == dt and bias._np.dtype == dt and kernel._np.ndim == 2
+                    and inputs._np.shape[1] == kernel._np.shape[0]):
+                # one op: GEMM, bias and relu in place; one-op backward (see _dense_ops)
+                return fused_dense(inputs, kernel, bias, act is activations.relu)
         x = m.matmul(inputs, self.kernel) if inputs.ndim == 2 else m.tensordot(inputs, self.kernel, [[inputs.ndim - 1], [0]])
         if self.bias is not None:
             x = m.add(x, self.bias)
