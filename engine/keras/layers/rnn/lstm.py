@@ -11,7 +11,7 @@ from ... import activations, constraints, initializers, regularizers
 from ...saving.object_registry import register_layer
 from ..layer import InputSpec, Layer, _known_kwargs
 from .dropout_rnn_cell import DropoutRNNCell
-from .rnn import RNN
+from .rnn import RNN, forward_to_cell
 from .simple_rnn import check_units, fused_name
 
 
@@ -168,6 +168,11 @@ class LSTMCell(Layer, DropoutRNNCell):
 
 
 @register_layer("Recurrent")
+@forward_to_cell(
+    "units", "activation", "recurrent_activation", "use_bias", "unit_forget_bias",
+    "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer",
+    "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint",
+    "bias_constraint", "dropout", "recurrent_dropout")
 class LSTM(RNN):
     """Long Short-Term Memory layer, run as one fused op (``engine/ops/rnn_ops.py``)."""
 
@@ -199,22 +204,6 @@ class LSTM(RNN):
     def call(self, sequences: Any, initial_state: Any = None, mask: Any = None, training: Any = False) -> Any:
         return super().call(sequences, mask=mask, training=training, initial_state=initial_state)
 
-    units = property(lambda self: self.cell.units)
-    activation = property(lambda self: self.cell.activation)
-    recurrent_activation = property(lambda self: self.cell.recurrent_activation)
-    use_bias = property(lambda self: self.cell.use_bias)
-    unit_forget_bias = property(lambda self: self.cell.unit_forget_bias)
-    kernel_initializer = property(lambda self: self.cell.kernel_initializer)
-    recurrent_initializer = property(lambda self: self.cell.recurrent_initializer)
-    bias_initializer = property(lambda self: self.cell.bias_initializer)
-    kernel_regularizer = property(lambda self: self.cell.kernel_regularizer)
-    recurrent_regularizer = property(lambda self: self.cell.recurrent_regularizer)
-    bias_regularizer = property(lambda self: self.cell.bias_regularizer)
-    kernel_constraint = property(lambda self: self.cell.kernel_constraint)
-    recurrent_constraint = property(lambda self: self.cell.recurrent_constraint)
-    bias_constraint = property(lambda self: self.cell.bias_constraint)
-    dropout = property(lambda self: self.cell.dropout)
-    recurrent_dropout = property(lambda self: self.cell.recurrent_dropout)
 
     def get_config(self) -> dict:
         config = {

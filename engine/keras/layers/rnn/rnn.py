@@ -243,6 +243,16 @@ class RNN(Layer):
         return cls(cell, **{k: v for k, v in _known_kwargs(cls, config).items() if k != "cell"})
 
 
+def forward_to_cell(*names: str) -> Any:
+    """Class decorator: read-only properties ``layer.<name>`` that return ``layer.cell.<name>``
+    (Keras's LSTM/GRU/SimpleRNN expose their cell's arguments this way)."""
+    def deco(cls: type) -> type:
+        for name in names:
+            setattr(cls, name, property(lambda self, _n=name: getattr(self.cell, _n)))
+        return cls
+    return deco
+
+
 def _next_step_input(cell: Any, x: Any) -> Any:
     """A stand-in for the next stacked cell's step input (zeros of this cell's output size)."""
     size = getattr(cell, "output_size", None)
