@@ -1,0 +1,8 @@
+"""API area 'runs' (being written)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("runs", __name__)
+
+OPENAPI_PATHS: dict = {}
