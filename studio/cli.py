@@ -1,31 +1,28 @@
-"""The ``tapestudio`` command line: start the studio web server.
+"""The ``tapestudio`` command line: start the studio web server, or train headless.
 
-``tapestudio`` binds to loopback by default; binding to any other host
-requires ``--token`` so that the studio is never exposed unauthenticated.
+``tapestudio`` serves on loopback by default; on any other host every request
+needs a token (``--token``, or a random one printed in the URL, like Jupyter).
+``tapestudio train MODEL.json --dataset ID ...`` trains without a browser
+(see :mod:`studio.headless`).
 """
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
-import os
+import secrets
 import sys
+import threading
 from pathlib import Path
 
 from studio import __version__
+from studio.config import StudioConfig, default_data_dir
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
 
 #: Exit code for usage errors and for "server not available yet".
 EXIT_USAGE = 2
-
-
-def default_data_dir() -> Path:
-    """Per-user data dir: ``$XDG_DATA_HOME/tapestudio`` or ``~/.local/share/tapestudio``."""
-    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
-    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
-    return base / "tapestudio"
 
 
 def is_loopback(host: str) -> bool:
@@ -64,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tapestudio",
         description=(
             "Start tapestudio, the web-based training studio, and print its URL. "
-            "Binds to loopback by default; any other host requires --token."
+            "Binds to loopback by default; on any other host every request needs a token "
+            "(--token, or a random one printed in the URL). "
+            "`tapestudio train MODEL.json --dataset ID` trains headless (see `tapestudio train --help`)."
         ),
     )
     parser.add_argument(
@@ -93,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--token",
         default=None,
-        help="access token clients must present; required when --host is not loopback",
+        help="access token clients must present (a random one is made when --host is not loopback)",
     )
     parser.add_argument(
         "--version",
@@ -103,29 +102,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def resolve(args: argparse.Namespace) -> tuple[StudioConfig, str]:
+    """The server config and the URL to print (with ``?token=`` when a token is required).
+
+    A non-loopback ``--host`` without ``--token`` gets a random token, like Jupyter:
+    nobody reaches the studio from another machine without the printed URL.
+    """
+    token = args.token
+    if not is_loopback(args.host) and not token:
+        token = secrets.token_urlsafe(24)
+    config = StudioConfig(data_dir=args.data_dir or default_data_dir(), token=token)
+    url = server_url(args.host, args.port)
+    return config, (f"{url}?token={token}" if token else url)
+
+
+def serve(config: StudioConfig, host: str, port: int, open_browser: bool = False) -> int:
+    """Run the studio until Ctrl+C; live runs are checkpointed and left ``interrupted``."""
+    from werkzeug.serving import make_server  # noqa: PLC0415 - only when serving
+
+    from .app import create_app, shutdown_app  # noqa: PLC0415 - heavy (imports the engine)
+
+    app = create_app(config)
+    try:
+        server = make_server(host, port, app, threaded=True)
+    except OSError as exc:
+        shutdown_app(app)
+        print(f"tapestudio: error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    url = server_url(host, server.server_port)
+    if config.token:
+        url += f"?token={config.token}"
+    print(f"tapestudio {__version__} serving {url}  (data: {config.data_dir}; Ctrl+C stops)", flush=True)
+    print(url, flush=True)
+    if open_browser:
+        import webbrowser  # noqa: PLC0415
+
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        shutdown_app(app)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``tapestudio`` console script; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.data_dir is None:
-        args.data_dir = default_data_dir()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["train"]:
+        from .headless import main as train_main  # noqa: PLC0415
 
-    if not is_loopback(args.host) and not args.token:
-        print(
-            f"tapestudio: error: --host {args.host} is not a loopback address; "
-            "pass --token TOKEN to require an access token, or bind to 127.0.0.1",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-
-    url = server_url(args.host, args.port)
-    print(
-        f"tapestudio {__version__}: the studio server is not yet available in this version.",
-        file=sys.stderr,
-    )
-    print(f"When it is, it will serve {url} (data dir: {args.data_dir}).", file=sys.stderr)
-    print(url)
-    return EXIT_USAGE
+        return train_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    config, _ = resolve(args)
+    return serve(config, args.host, args.port, open_browser=args.open)
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised via subprocess

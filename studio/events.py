@@ -57,8 +57,9 @@ class EventHub:
         The message is ``{"run": id, "seq": n, "ts": unix_time, **payload}``.
         """
         with self._lock(run_id):
-            seq = self.store.append_event(run_id, event, payload)
-            message = {"run": run_id, "seq": seq, "ts": time.time(), **payload}
+            ts = time.time()  # stored too, so a replayed message equals the live one
+            seq = self.store.append_event(run_id, event, payload, created_at=ts)
+            message = {"run": run_id, "seq": seq, "ts": ts, **payload}
             if self.socketio is not None:
                 self.socketio.emit(event, message, to=run_room(run_id))
                 if event == "status":

@@ -235,13 +235,13 @@ class Store:
         return ids
 
     # -- events ---------------------------------------------------------------------
-    def append_event(self, run_id: str, type_: str, payload: dict) -> int:
+    def append_event(self, run_id: str, type_: str, payload: dict, created_at: float | None = None) -> int:
         """Append one event to the run's log and return its ``seq`` (1, 2, 3, ...)."""
         with self._tx() as c:
             (last,) = c.execute("SELECT COALESCE(MAX(seq), 0) FROM events WHERE run_id = ?", (run_id,)).fetchone()
             seq = last + 1
             c.execute("INSERT INTO events(run_id, seq, type, payload, created_at) VALUES (?,?,?,?,?)",
-                      (run_id, seq, type_, _dump(payload), time.time()))
+                      (run_id, seq, type_, _dump(payload), time.time() if created_at is None else created_at))
         return seq
 
     def events_since(self, run_id: str, since: int = 0, types: tuple[str, ...] | None = None,

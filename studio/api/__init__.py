@@ -5,10 +5,10 @@ from types import ModuleType
 
 from flask import Flask
 
-from . import datasets, layers, meta, models, projects, runs, serving, web
+from . import datasets, exports, layers, meta, models, projects, runs, serving, web
 
 #: Every API module: each has ``bp`` and may have ``OPENAPI_PATHS`` / ``OPENAPI_SCHEMAS``.
-MODULES: list[ModuleType] = [meta, layers, datasets, models, projects, runs, serving, web]
+MODULES: list[ModuleType] = [meta, layers, datasets, models, projects, runs, exports, serving, web]
 
 
 def register_blueprints(app: Flask) -> None:
