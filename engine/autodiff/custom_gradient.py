@@ -9,7 +9,6 @@ import numpy as np
 
 from ..framework import core, nest
 from ..framework.core import OPS, OpDef, RAW, Tensor, execute, register_op, wrap
-from ..framework import variables as _vars
 from ..framework.variables import Variable
 
 
@@ -33,19 +32,19 @@ def custom_gradient(f: Callable | None = None) -> Callable:
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         tapes = core.recording_tapes()
-        if not tapes and core._tracer is None:
+        if not tapes and core.get_tracer() is None:
             result, _ = f(*args, **kwargs)
             return result
         inputs = [core.convert_to_tensor(a) if not isinstance(a, Tensor) else a
                   for a in nest.flatten(args) if isinstance(a, (Tensor, Variable, np.ndarray, float, int))]
         accessed: list = []
-        _vars._var_watchers.append(accessed)
+        core.variable_watchers().append(accessed)
         # f runs recorded, as in TF: tensors that grad_fn closes over stay
         # differentiable, so a higher-order tape sees through grad_fn.
         try:
             result, grad_fn = f(*args, **kwargs)
         finally:
-            _vars._var_watchers.remove(accessed)
+            core.variable_watchers().remove(accessed)
         flat_args = nest.flatten((args, kwargs))
         variables = []
         for v in accessed:

@@ -259,8 +259,8 @@ class GradientTape:
 
     def _differentiable(self) -> bool:
         """Whether results must be built from recorded ops (higher order or tracing)."""
-        return (self._recording or core._tracer is not None
-                or any(t._recording and t is not self for t in core._tapes))
+        return (self._recording or core.get_tracer() is not None
+                or any(t._recording and t is not self for t in core.current_tapes()))
 
 
 def _assemble(parts: list, axis: int, part_shape: tuple, npdtype: Any, shape: tuple, diff: bool) -> Any:

@@ -2,7 +2,8 @@
 
 Every op is an :class:`OpDef` in one table: a numpy ``forward`` kernel and a
 ``vjp`` rule.  ``execute`` runs the kernel, and only when a tape or a tracer is
-active does it record the op (one module-global check on the hot path).
+active does it record the op (one module-global check on the hot path);
+the recording state is per thread, as in TensorFlow.
 
 vjp rules are written once against a kernel namespace ``K`` whose attributes
 are the registered op names: :data:`RAW` calls the numpy kernels directly (fast
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+import threading
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -31,42 +33,70 @@ from .tensor_shape import TensorShape
 _next_id = itertools.count(1).__next__
 
 # --------------------------------------------------------------------------
-# Recording state (module globals: read on every op, so kept flat).
-_tapes: list = []          # tapes currently recording, innermost last
-_tracer = None             # the active function tracer, if any
-_active = False            # _tapes or _tracer: the one check on the hot path
+# Recording state: per thread, like TensorFlow's eager context (a tape or a
+# ``function`` trace in one thread never sees another thread's ops).  The hot
+# path reads one module global, ``_active``: True while any thread records.
+class _ThreadState(threading.local):
+    def __init__(self) -> None:
+        self.tapes: list = []      # tapes recording in this thread, innermost last
+        self.tracer: Any = None    # this thread's active function tracer, if any
+        self.active = False        # tapes or tracer
+        self.var_watchers: list = []  # custom_gradient's watchers of variable reads
+
+
+_state = _ThreadState()
+_active = False                    # some thread has tapes or a tracer
+_active_threads = 0
+_active_lock = threading.Lock()
 
 
 def _refresh_active() -> None:
-    global _active
-    _active = bool(_tapes) or _tracer is not None
+    global _active, _active_threads
+    st = _state
+    now = bool(st.tapes) or st.tracer is not None
+    if now != st.active:
+        with _active_lock:
+            st.active = now
+            _active_threads += 1 if now else -1
+            _active = _active_threads > 0
 
 
 def push_tape(tape: Any) -> None:
-    _tapes.append(tape)
+    _state.tapes.append(tape)
     _refresh_active()
 
 
 def pop_tape(tape: Any) -> None:
-    if tape in _tapes:
-        _tapes.remove(tape)
+    if tape in _state.tapes:
+        _state.tapes.remove(tape)
     _refresh_active()
 
 
 def set_tracer(tracer: Any) -> Any:
-    """Install ``tracer`` (or None); returns the previous one."""
-    global _tracer
-    prev, _tracer = _tracer, tracer
+    """Install ``tracer`` (or None) for this thread; returns the previous one."""
+    st = _state
+    prev, st.tracer = st.tracer, tracer
     _refresh_active()
     return prev
 
 
 def get_tracer() -> Any:
-    return _tracer
+    """This thread's active function tracer, or None."""
+    return _state.tracer if _active else None
+
+
+def current_tapes() -> list:
+    """This thread's tapes (recording or paused), innermost last."""
+    return _state.tapes
+
+
+def variable_watchers() -> list:
+    """This thread's custom_gradient watchers of variable reads (lists to append to)."""
+    return _state.var_watchers
 
 
 def recording_tapes() -> list:
-    return [t for t in _tapes if t._recording]
+    return [t for t in _state.tapes if t._recording] if _active else []
 
 
 # --------------------------------------------------------------------------
@@ -134,8 +164,8 @@ class Tensor:
         return iter(array_ops.unstack(self))
 
     def __bool__(self) -> bool:
-        if _tracer is not None:
-            _tracer.on_python_bool(self)
+        if _active and _state.tracer is not None:
+            _state.tracer.on_python_bool(self)
         return bool(self._np)
 
     def __float__(self) -> float:
@@ -473,8 +503,9 @@ def _record(op: OpDef, inputs: tuple, outputs: tuple, attrs: dict) -> None:
                attrs, in_ids, out_ids, shapes)
         for tape in tapes:
             tape._records.append(rec)
-    if _tracer is not None:
-        _tracer.record(op, inputs, outputs, attrs)
+    tracer = _state.tracer
+    if tracer is not None:
+        tracer.record(op, inputs, outputs, attrs)
 
 
 def watch(tensor: Tensor, tape: Any) -> None:
@@ -487,7 +518,7 @@ def watch(tensor: Tensor, tape: Any) -> None:
     elif tape not in tp:
         # Drop tapes that have exited (so a long-lived tensor does not keep every
         # old tape alive); keep active ones, including a tape paused by stop_recording().
-        tensor._tapes = tuple(x for x in tp if x in _tapes) + (tape,)
+        tensor._tapes = tuple(x for x in tp if x in _state.tapes) + (tape,)
 
 
 def new_id() -> int:

@@ -13,7 +13,6 @@ from . import core
 from . import dtypes as _dt
 from .tensor_shape import TensorShape
 
-_var_watchers: list = []   # custom_gradient's watchers of variable reads
 
 
 
@@ -50,18 +49,18 @@ class Variable:
         return t
 
     def _as_tensor(self) -> core.Tensor:
-        if core._active or _var_watchers:
+        if core._active:  # a tape, tracer or custom_gradient watcher in some thread
             return self._slow_read()
         return self._value
 
     def _slow_read(self) -> core.Tensor:
         t = self._value
-        for w in _var_watchers:
+        for w in core.variable_watchers():
             w.append(self)
-        tracer = core._tracer
+        tracer = core.get_tracer()
         if tracer is not None:
             t = tracer.read_variable(self)
-        for tape in core._tapes:
+        for tape in core.current_tapes():
             if tape._recording and ((tape._watch_accessed and self._trainable)
                                     or self._id in tape._watched_var_ids):
                 core.watch(t, tape)
@@ -132,7 +131,7 @@ class Variable:
         if t is self._value or not isinstance(arr, np.ndarray) or arr.base is not None:
             arr = np.array(arr, copy=True)
         self._value = self._make_value(arr)
-        tracer = core._tracer
+        tracer = core.get_tracer()
         if tracer is not None:
             tracer.assign_variable(self, t)
         return self if read_value else None

@@ -112,7 +112,7 @@ class ConcreteFunction:
             flat = [a for a in nest.flatten((args, kwargs)) if _is_tensorlike(a) or isinstance(a, Variable)]
             return self._run_flat([core.convert_to_tensor(a)._np for a in flat if not isinstance(a, Variable)])
         targs, tkwargs = bound
-        if core._tracer is not None or core.recording_tapes():
+        if core.get_tracer() is not None or core.recording_tapes():
             # Under a tape (or inside another trace) run the ops so they are recorded.
             return self._function.python_function(*targs, **tkwargs)
         arrays = [a._np for a in nest.flatten((targs, tkwargs)) if isinstance(a, Tensor)]
@@ -282,7 +282,7 @@ class Function:
 
     # -- call ------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if RUN_EAGERLY[0] or core._tracer is not None or core.recording_tapes():
+        if RUN_EAGERLY[0] or core.get_tracer() is not None or core.recording_tapes():
             return self.python_function(*args, **kwargs)
         args, kwargs = self._canonicalize(args, kwargs)
         args = self._check_signature(args, kwargs)
