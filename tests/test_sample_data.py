@@ -1,5 +1,5 @@
 """Built-in sample data: the UCI digits and Iris files with their licences, the
-TensorFlow Playground generators, and ``sample_data.load``."""
+TensorFlow Playground generators, the sequence sets, and ``sample_data.load``."""
 from __future__ import annotations
 
 import hashlib
@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 import sample_data
-from sample_data import playground
+from sample_data import playground, sequences
 
 PLAYGROUND_IDS = ("circle", "xor", "gaussian", "spiral", "reg_plane", "reg_gauss")
+SEQUENCE_IDS = ("sentiment", "waves")
 CLASSIFY_IDS = ("circle", "xor", "gaussian", "spiral")
 REGRESS_IDS = ("reg_plane", "reg_gauss")
 DESCRIPTOR_FIELDS = (
@@ -24,13 +25,14 @@ DESCRIPTOR_FIELDS = (
 
 
 def test_dataset_ids_and_descriptors():
-    assert sample_data.DATASET_IDS == ("digits", "iris", *PLAYGROUND_IDS)
+    assert sample_data.DATASET_IDS == ("digits", "iris", *PLAYGROUND_IDS, *SEQUENCE_IDS)
     listed = sample_data.list_datasets()
     assert [d["id"] for d in listed] == list(sample_data.DATASET_IDS)
     for d in listed:
         for field in DESCRIPTOR_FIELDS:
             assert field in d, f"{d['id']}: descriptor lacks {field!r}"
         assert d["task"] in ("classification", "regression")
+        assert d["kind"] in ("points", "image", "table", "text", "sequence")
         assert isinstance(d["input_shape"], list) and all(isinstance(n, int) for n in d["input_shape"])
         if d["task"] == "classification":
             assert d["num_classes"] == len(d["class_names"]) >= 2
@@ -265,3 +267,89 @@ def test_regression_targets():
 def test_playground_bad_options(options, message):
     with pytest.raises(ValueError, match=message):
         sample_data.load("spiral", **options)
+
+
+# --- sequence sets ----------------------------------------------------------------------------
+
+
+def test_sentiment_shapes_vocabulary_and_descriptor():
+    x, y, info = sample_data.load("sentiment")
+    assert x.shape == (1000, 20) and x.dtype == np.int32
+    assert y.shape == (1000,) and y.dtype == np.int32
+    assert np.bincount(y).tolist() == [500, 500]
+    assert info["kind"] == "text" and info["input_shape"] == [20] and info["dtype"] == "int32"
+    assert info["class_names"] == ["negative", "positive"]
+    assert info["vocabulary"] == list(sequences.VOCABULARY) and info["vocabulary"][:2] == ["<pad>", "<unk>"]
+    assert info["vocabulary_size"] == len(sequences.VOCABULARY) == 59  # as sample_data/README.md says
+    assert 0 <= x.min() and x.max() < len(sequences.VOCABULARY)
+    assert (x == 1).sum() == 0  # every generated word is in the vocabulary
+    # Left padding (Keras pad_sequences' default): zeros only before the first word.
+    for row in x[:50]:
+        words = np.flatnonzero(row)
+        assert words.size >= 4 and (row[words[0]:] != 0).all() and words[-1] == 19
+    assert set(info["parameters"]) == {"num_samples", "noise", "seed", "shuffle"}
+    assert "generated" in info["license"].lower()
+
+
+def test_sentiment_sentences_read_as_their_labels():
+    x, y = sequences.sentiment(400, seed=5, shuffle=False)
+    positive, negative = set(sequences._POSITIVE), set(sequences._NEGATIVE)
+
+    def clause_polarity(words):
+        adjective = words[-1]
+        polarity = adjective in positive
+        assert polarity or adjective in negative
+        return polarity != ("not" in words)
+
+    for row, label in zip(x, y):
+        words = sequences.decode(row)
+        if "but" in words:  # the clause after "but" decides, and contradicts the first
+            cut = words.index("but")
+            assert clause_polarity(words[:cut]) != clause_polarity(words[cut + 1:]) == bool(label)
+        elif "and" in words:
+            cut = words.index("and")
+            assert clause_polarity(words[:cut]) == clause_polarity(words[cut + 1:]) == bool(label)
+        else:
+            assert clause_polarity(words) == bool(label)
+    kinds = [" ".join(sequences.decode(r)) for r in x]
+    assert any(" not " in k for k in kinds) and any(" but " in k for k in kinds)
+    assert sequences.encode("The film was GREAT zzz") == [sequences.VOCABULARY.index(w) for w in
+                                                         ("the", "film", "was", "great")] + [1]
+
+
+def test_sentiment_noise_flips_labels():
+    _, clean = sequences.sentiment(2000, noise=0.0, seed=3)
+    _, noisy = sequences.sentiment(2000, noise=0.3, seed=3)
+    assert 0.25 < np.mean(clean != noisy) < 0.35
+
+
+def test_waves_shapes_classes_and_noise():
+    x, y, info = sample_data.load("waves", num_samples=400, noise=0.0, seed=2, shuffle=False)
+    assert x.shape == (400, 32, 1) and x.dtype == np.float32 and y.dtype == np.int32
+    assert info["kind"] == "sequence" and info["input_shape"] == [32, 1]
+    assert info["class_names"] == ["sine", "square", "triangle", "sawtooth"]
+    assert y[:8].tolist() == [0, 1, 2, 3, 0, 1, 2, 3] and np.bincount(y).tolist() == [100] * 4
+    assert np.abs(x).max() <= 1.2 + 1e-6  # amplitude <= 1, offset <= 0.2
+    # A square wave takes two values only; a sine does not.
+    square = x[y == 1, :, 0]
+    assert all(len(np.unique(np.round(row, 5))) == 2 for row in square)
+    assert all(len(np.unique(np.round(row, 5))) > 10 for row in x[y == 0, :, 0])
+    noisy, _, _ = sample_data.load("waves", num_samples=400, noise=0.3, seed=2, shuffle=False)
+    assert 0.25 < np.std(noisy - x) < 0.35
+    assert sample_data.describe("waves")["parameters"]["noise"]["default"] == 0.1
+
+
+@pytest.mark.parametrize("dataset_id", SEQUENCE_IDS)
+def test_sequence_sets_are_seeded_and_checked(dataset_id):
+    a = sample_data.load(dataset_id, num_samples=60, noise=0.2, seed=9)
+    b = sample_data.load(dataset_id, num_samples=60, noise=0.2, seed=9)
+    c = sample_data.load(dataset_id, num_samples=60, noise=0.2, seed=10)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert not np.array_equal(a[0], c[0])
+    assert a[2]["options"] == {"num_samples": 60, "noise": 0.2, "seed": 9, "shuffle": True}
+    for bad, message in (({"num_samples": 1}, "num_samples"), ({"num_samples": sequences.MAX_SAMPLES + 1},
+                         "num_samples"), ({"noise": 0.7}, "noise"), ({"seed": -2}, "seed"),
+                         ({"seed": 2**32}, "seed"), ({"length": 5}, "unknown option")):
+        with pytest.raises(ValueError, match=message):
+            sample_data.load(dataset_id, **bad)
