@@ -36,8 +36,8 @@ from .reporter import RunReporter
 from .stream import MetricStream, json_float, json_logs
 
 #: Share of training CPU time the epoch-end views and checkpoints may each take.
-INSIGHTS_FRACTION = 0.02
-CHECKPOINT_FRACTION = 0.015
+INSIGHTS_FRACTION = 0.01
+CHECKPOINT_FRACTION = 0.01
 #: The epoch-end views are sent at most this often (seconds); they are large.
 INSIGHTS_MIN_INTERVAL = 0.5
 
