@@ -45,7 +45,8 @@ MAX_NOISE = 0.5
 #: Upper bound on ``num_samples`` (the studio passes user input straight here).
 MAX_SAMPLES = 1_000_000
 
-def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+def make_rng(seed: int | np.random.Generator | None) -> np.random.Generator:
+    """A numpy Generator from a non-negative int seed, a Generator (used as is) or None."""
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
@@ -53,16 +54,17 @@ def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _check(num_samples: int, noise: float) -> tuple[int, float]:
+def check_size_and_noise(num_samples: int, noise: float, max_samples: int = MAX_SAMPLES) -> tuple[int, float]:
+    """Validated ``(num_samples, noise)`` for a generator; ``ValueError`` naming the option."""
     if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)):
         raise ValueError(f"num_samples must be an integer, got {num_samples!r}")
-    if not 2 <= num_samples <= MAX_SAMPLES:
-        raise ValueError(f"num_samples must be between 2 and {MAX_SAMPLES}, got {num_samples}")
+    if not 2 <= num_samples <= max_samples:
+        raise ValueError(f"num_samples must be between 2 and {max_samples}, got {num_samples}")
     if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)):
         raise ValueError(f"noise must be a number, got {noise!r}")
     noise = float(noise)
     if not 0.0 <= noise <= MAX_NOISE:  # also rejects NaN
-        raise ValueError(f"noise must be between 0 and {MAX_NOISE} (Playground's 0-50 %), got {noise}")
+        raise ValueError(f"noise must be between 0 and {MAX_NOISE} (0-50 %), got {noise}")
     return int(num_samples), noise
 
 
@@ -96,8 +98,8 @@ def circle(
     The label is taken at the noise-shifted position, the point is drawn at
     the clean one (as Playground does), so noise flips labels near the edge.
     """
-    num_samples, noise = _check(num_samples, noise)
-    rng = _rng(seed)
+    num_samples, noise = check_size_and_noise(num_samples, noise)
+    rng = make_rng(seed)
     radius = 5.0
     parts = []
     for n, (r_lo, r_hi) in zip(_halves(num_samples), ((0.0, radius * 0.5), (radius * 0.7, radius))):
@@ -120,8 +122,8 @@ def xor(
 
     Points are uniform in [-5, 5]² pushed 0.3 away from both axes.
     """
-    num_samples, noise = _check(num_samples, noise)
-    rng = _rng(seed)
+    num_samples, noise = check_size_and_noise(num_samples, noise)
+    rng = make_rng(seed)
     padding = 0.3
     px = _uniform(rng, -5, 5, num_samples)
     px = px + np.where(px > 0, padding, -padding)
@@ -140,8 +142,8 @@ def gaussian(
 
     The variance grows linearly with the noise, 0.5 at noise 0 to 4 at 0.5.
     """
-    num_samples, noise = _check(num_samples, noise)
-    rng = _rng(seed)
+    num_samples, noise = check_size_and_noise(num_samples, noise)
+    rng = make_rng(seed)
     variance = 0.5 + noise / 0.5 * (4.0 - 0.5)
     std = math.sqrt(variance)
     n_pos, n_neg = _halves(num_samples)
@@ -159,8 +161,8 @@ def spiral(
     Label 1 starts at angle 0, label 0 at angle pi; noise adds uniform
     [-noise, noise] jitter to each coordinate.
     """
-    num_samples, noise = _check(num_samples, noise)
-    rng = _rng(seed)
+    num_samples, noise = check_size_and_noise(num_samples, noise)
+    rng = make_rng(seed)
     half = num_samples / 2
     parts = []
     for n, (delta_t, label) in zip(_halves(num_samples), ((0.0, 1), (math.pi, 0))):
@@ -179,8 +181,8 @@ def reg_plane(
     num_samples: int = 1200, noise: float = 0.0, seed: int | np.random.Generator | None = 0, shuffle: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """``regressPlane``: target ``(x + y) / 10`` over [-6, 6]², noise added to the inputs of the target."""
-    num_samples, noise = _check(num_samples, noise)
-    rng = _rng(seed)
+    num_samples, noise = check_size_and_noise(num_samples, noise)
+    rng = make_rng(seed)
     radius = 6.0
     px = _uniform(rng, -radius, radius, num_samples)
     py = _uniform(rng, -radius, radius, num_samples)
@@ -201,8 +203,8 @@ def reg_gauss(
     num_samples: int = 1200, noise: float = 0.0, seed: int | np.random.Generator | None = 0, shuffle: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """``regressGaussian``: six signed cones of radius 2; the value of largest magnitude wins."""
-    num_samples, noise = _check(num_samples, noise)
-    rng = _rng(seed)
+    num_samples, noise = check_size_and_noise(num_samples, noise)
+    rng = make_rng(seed)
     radius = 6.0
     px = _uniform(rng, -radius, radius, num_samples)
     py = _uniform(rng, -radius, radius, num_samples)

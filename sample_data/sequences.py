@@ -29,6 +29,8 @@ from typing import Callable
 
 import numpy as np
 
+from .playground import check_size_and_noise, make_rng
+
 __all__ = [
     "GENERATORS",
     "DEFAULT_SAMPLES",
@@ -71,27 +73,6 @@ def _words(*groups: tuple[str, ...]) -> set[str]:
 VOCABULARY: tuple[str, ...] = ("<pad>", "<unk>") + tuple(sorted(
     _words(_SUBJECTS, _VERBS, _INTENSIFIERS, _POSITIVE, _NEGATIVE, _PREFIXES, ("not", "but", "and"))))
 _IDS = {word: i for i, word in enumerate(VOCABULARY)}
-
-
-def _check(num_samples: int, noise: float) -> tuple[int, float]:
-    if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)):
-        raise ValueError(f"num_samples must be an integer, got {num_samples!r}")
-    if not 2 <= num_samples <= MAX_SAMPLES:
-        raise ValueError(f"num_samples must be between 2 and {MAX_SAMPLES}, got {num_samples}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)):
-        raise ValueError(f"noise must be a number, got {noise!r}")
-    noise = float(noise)
-    if not 0.0 <= noise <= MAX_NOISE:  # also rejects NaN
-        raise ValueError(f"noise must be between 0 and {MAX_NOISE}, got {noise}")
-    return int(num_samples), noise
-
-
-def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise ValueError(f"seed must be a non-negative integer, a numpy Generator or None, got {seed!r}")
-    return np.random.default_rng(seed)
 
 
 def encode(text: str) -> list[int]:
@@ -147,8 +128,8 @@ def sentiment(
     num_samples: int = 1000, noise: float = 0.0, seed: int | np.random.Generator | None = 0, shuffle: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Toy review sentences as left-padded token ids ``(n, 20)`` int32, labels 0 negative / 1 positive."""
-    num_samples, noise = _check(num_samples, noise)
-    rng = _rng(seed)
+    num_samples, noise = check_size_and_noise(num_samples, noise, MAX_SAMPLES)
+    rng = make_rng(seed)
     y = _labels(num_samples, 2)
     x = np.zeros((num_samples, SENTENCE_LENGTH), np.int32)
     for i, label in enumerate(y):
@@ -163,8 +144,8 @@ def waves(
     num_samples: int = 800, noise: float = 0.1, seed: int | np.random.Generator | None = 0, shuffle: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Four wave shapes ``(n, 32, 1)`` float32 with noise; labels 0 sine, 1 square, 2 triangle, 3 sawtooth."""
-    num_samples, noise = _check(num_samples, noise)
-    rng = _rng(seed)
+    num_samples, noise = check_size_and_noise(num_samples, noise, MAX_SAMPLES)
+    rng = make_rng(seed)
     y = _labels(num_samples, len(WAVE_NAMES))
     cycles = rng.uniform(1.5, 4.0, (num_samples, 1))
     phase = rng.uniform(0.0, 1.0, (num_samples, 1))

@@ -20,7 +20,8 @@ WIDTH = {False: 88, True: 108}
 _POSITIONS = {False: (0.45, 0.80, 1.0), True: (0.3, 0.56, 0.74, 1.0)}
 
 
-def _count(weights: list) -> int:
+def weight_count(weights: list) -> int:
+    """Number of scalars in ``weights``."""
     total = 0
     for w in weights:
         n = 1
@@ -58,7 +59,7 @@ def summary_text(model: Any, connections: bool) -> str:
     out = io.StringIO()
     console = rich.console.Console(file=out, width=width, highlight=False, force_terminal=False,
                                    color_system=None)
-    trainable, frozen = _count(model.trainable_weights), _count(model.non_trainable_weights)
+    trainable, frozen = weight_count(model.trainable_weights), weight_count(model.non_trainable_weights)
     console.print(f'Model: "{rich.markup.escape(model.name)}"')
     console.print(table)
     console.print(f" Total params: {trainable + frozen:,} ({_size(trainable + frozen)})")

@@ -25,6 +25,7 @@ from ..catalog import engine_lock, get_catalog
 from .document import ModelDocumentError
 from .fields import check_config, check_value
 from .limits import MAX_TOTAL_PARAMS, cost_problem, input_problem
+from .summary import weight_count
 from .report import Issue, Suggestion, empty_report, quote, shape_text
 from .summary import summary_text
 from .topology import MODEL_CLASSES, LayerSpec, Ref, Topology, read_topology
@@ -74,16 +75,6 @@ def _json_shape(shapes: list[tuple] | None) -> Any:
         return None
     as_lists = [list(s) for s in shapes]
     return as_lists[0] if len(as_lists) == 1 else as_lists
-
-
-def _weight_count(weights: list) -> int:
-    total = 0
-    for w in weights:
-        n = 1
-        for d in w.shape:
-            n *= int(d)
-        total += n
-    return total
 
 
 def guess_field(message: str, config: dict) -> str | None:
@@ -385,7 +376,7 @@ class _Walker:
             trace.error = self.error(spec.name, None, f"Layer '{spec.name}' ({cls}) {problem}")
             trace.error_kind = "limit"
             return
-        before = _weight_count(layer.weights)
+        before = weight_count(layer.weights)
         try:
             out = layer(tensors if len(tensors) > 1 else tensors[0], **spec.node_kwargs[k])
         except Exception as exc:  # noqa: BLE001 - the engine's message, with the shapes it got
@@ -393,7 +384,7 @@ class _Walker:
                                      f"Layer '{spec.name}' ({cls}) cannot take input {inputs_text}: {exc}")
             trace.error_kind = "inputs"
             return
-        self.params_so_far += _weight_count(layer.weights) - before
+        self.params_so_far += weight_count(layer.weights) - before
         if self.params_so_far > MAX_TOTAL_PARAMS:
             trace.error = self.error(spec.name, None, f"The model has more than {MAX_TOTAL_PARAMS:,} parameters "
                                                       f"once layer '{spec.name}' is built; that is the studio's limit")
@@ -499,18 +490,18 @@ class _Walker:
             rows.append({
                 "name": spec.name, "class_name": spec.class_name, "inbound": inbound,
                 "output_shape": _json_shape(last_out.get(spec.name)),
-                "params": _weight_count(layer.weights) if built else 0,
-                "trainable_params": _weight_count(layer.trainable_weights) if built else 0,
+                "params": weight_count(layer.weights) if built else 0,
+                "trainable_params": weight_count(layer.trainable_weights) if built else 0,
                 "error": self.layer_error.get(spec.name),
             })
             if built:
                 counted[id(layer)] = layer
         if model is not None:
-            trainable = _weight_count(model.trainable_weights)
-            non_trainable = _weight_count(model.non_trainable_weights)
+            trainable = weight_count(model.trainable_weights)
+            non_trainable = weight_count(model.non_trainable_weights)
         else:
-            trainable = sum(_weight_count(layer.trainable_weights) for layer in counted.values())
-            non_trainable = sum(_weight_count(layer.non_trainable_weights) for layer in counted.values())
+            trainable = sum(weight_count(layer.trainable_weights) for layer in counted.values())
+            non_trainable = sum(weight_count(layer.non_trainable_weights) for layer in counted.values())
         return {"valid": not self.errors, "layers": rows, "total_params": trainable + non_trainable,
                 "trainable_params": trainable, "non_trainable_params": non_trainable,
                 "summary": self.summary(model) if model is not None and not self.errors else None,
