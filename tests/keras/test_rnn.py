@@ -368,10 +368,11 @@ def test_regularization_losses_match_keras(kind, real_keras, rng):
                                sum(float(_np(v)) for v in theirs.losses), rtol=RTOL)
 
 
-def _fixed_dropout(rng, n_in: int, n_units: int, count: int | None, count_rec: int | None, rate: float = 0.4):
+def _fixed_dropout(rng, n_in: int, n_units: int, count: int | None, count_rec: int | None, rate: float = 0.4,
+                   batch: int = B):
     """Patch both libraries' cells to use the same (given) dropout masks."""
     def draw(n, count_):
-        masks = [((rng.random((B, n)) > rate) / (1 - rate)).astype("float32") for _ in range(count_ or 1)]
+        masks = [((rng.random((batch, n)) > rate) / (1 - rate)).astype("float32") for _ in range(count_ or 1)]
         return masks if count_ else masks[0]
     dp, rdp = draw(n_in, count), draw(n_units, count_rec)
 
@@ -606,12 +607,33 @@ _OP_MODES = {
     "per_gate_dropout_relu": {"dropout": "gates", "mask": True, "activation": "relu"},
     "hard_sigmoid_softplus": {"activation": "softplus", "recurrent_activation": "hard_sigmoid",
                               "return_sequences": True},
+    "recurrent_dropout_only_backwards": {"dropout": "gates", "input_dropout": False, "go_backwards": True,
+                                         "return_sequences": True},
 }
 
 
 @pytest.mark.parametrize("mode", list(_OP_MODES))
 @pytest.mark.parametrize("name", list(_OP_SPECS))
 def test_fused_op_gradients_finite_differences(name, mode, rng):
+    _check_finite_differences(name, mode, rng)
+
+
+# The LSTM kernel folds the input projection into the step GEMM up to ``_FOLD_MAX_FEATURES``
+# inputs, else runs one projection GEMM up front: force the second path here.
+_LSTM_PATHS = {
+    "projected": {"_FOLD_MAX_FEATURES": 0},
+}
+
+
+@pytest.mark.parametrize("mode", list(_OP_MODES))
+@pytest.mark.parametrize("path", list(_LSTM_PATHS))
+def test_lstm_kernel_paths_finite_differences(path, mode, rng, monkeypatch):
+    for key, value in _LSTM_PATHS[path].items():
+        monkeypatch.setattr(rnn_ops, key, value)
+    _check_finite_differences("lstm", mode, rng)
+
+
+def _check_finite_differences(name: str, mode: str, rng) -> None:
     op, gates, n_states, bias_shape, extra = _OP_SPECS[name]
     opts = dict(_OP_MODES[mode])
     if name == "simple_rnn":
@@ -620,7 +642,7 @@ def test_fused_op_gradients_finite_differences(name, mode, rng):
     mask = np.array([[1, 0, 1, 1], [0, 1, 1, 0]], dtype=bool) if opts.pop("mask", False) else None
     drop = opts.pop("dropout", None)
     n_masks = gates if drop == "gates" and gates > 1 else 1
-    dp = ((rng.random((n_masks, bs, fs)) > 0.3) / 0.7) if drop else None
+    dp = ((rng.random((n_masks, bs, fs)) > 0.3) / 0.7) if drop and opts.pop("input_dropout", True) else None
     rdp = ((rng.random((n_masks, bs, us)) > 0.3) / 0.7) if drop else None
     params = [rng.standard_normal((bs, ts, fs)), rng.standard_normal((fs, gates * us)) * 0.6,
               rng.standard_normal((us, gates * us)) * 0.6, rng.standard_normal(bias_shape(us)) * 0.3]
@@ -652,6 +674,70 @@ def test_fused_op_gradients_finite_differences(name, mode, rng):
             lo[i][idx] -= eps
             num[idx] = (float(loss(hi)[0]) - float(loss(lo)[0])) / (2 * eps)
         np.testing.assert_allclose(_np(grads[i]), num, rtol=1e-5, atol=1e-7, err_msg=f"param {i}")
+
+
+def _float64_oracle_errors(real_keras, rng, make: Callable, x: np.ndarray, mask: np.ndarray | None = None,
+                          dropout: float = 0.0) -> list:
+    """``(name, |ref|, our error, Keras float32 error)`` per output and gradient, against Keras in float64.
+
+    At training sizes float32 results differ from any other float32 implementation by more
+    than the small-case tolerances (sums over hundreds of terms in another order), so the
+    reference is real Keras run in float64, and our float32 error is held against Keras's own.
+    """
+    import tensorflow as tf
+    layers = {"ours": make(ek, "float32"), "k32": make(real_keras, "float32"), "k64": make(real_keras, "float64")}
+    libs = {"ours": etf, "k32": tf, "k64": tf}
+    for name, layer in layers.items():
+        layer(libs[name].constant(x.astype(layer.dtype)))
+    weights = [rng.standard_normal(tuple(w.shape)) * 0.3 for w in layers["k32"].get_weights()]
+    dp = None if not dropout else (rng.random((x.shape[0], x.shape[2])) > dropout) / (1 - dropout)
+    rs, results = None, {}
+    for name, layer in layers.items():
+        lib, dt = libs[name], layer.dtype
+        layer.set_weights([w.astype(dt) for w in weights])
+        if dp is not None:
+            layer.cell.get_dropout_mask = lambda _x, d=lib.constant(dp.astype(dt)): d
+        xs = lib.constant(x.astype(dt))
+        kw = {"training": dp is not None}
+        if mask is not None:
+            kw["mask"] = lib.constant(mask)
+        with lib.GradientTape() as tape:
+            tape.watch(xs)
+            outs = _flat(layer(xs, **kw))
+            rs = rs or [rng.standard_normal(tuple(o.shape)) for o in outs]
+            loss = lib.add_n([lib.reduce_sum(lib.multiply(o, lib.constant(r.astype(dt)))) for o, r in zip(outs, rs)])
+        grads = tape.gradient(loss, [xs] + list(layer.trainable_weights))
+        results[name] = [_np(v).astype("float64") for v in outs + grads]
+    names = [f"output {k}" for k in range(len(rs))] + ["x"] + [w.path for w in layers["k32"].trainable_weights]
+    ref = results["k64"]
+    return [(n, float(np.abs(r).max()), float(np.abs(o - r).max()), float(np.abs(k - r).max()))
+            for n, r, o, k in zip(names, ref, results["ours"], results["k32"])]
+
+
+LSTM_SIZES = {
+    # 16 features: the projection folded into the step GEMM; 130: projected up front
+    "folded_sequences": dict(batch=64, features=16, kw={"return_sequences": True}),
+    "projected_backwards_state": dict(batch=32, features=130, kw={"go_backwards": True, "return_state": True}),
+    "masked_dropout": dict(batch=32, features=16, kw={"return_sequences": True, "dropout": 0.4}, mask=True),
+}
+
+
+@pytest.mark.parametrize("size", list(LSTM_SIZES))
+def test_lstm_training_size_as_exact_as_keras(size, real_keras, rng):
+    """The fast LSTM paths at training sizes: outputs and every gradient as close to float64 as Keras's float32."""
+    spec = LSTM_SIZES[size]
+    x = rng.standard_normal((spec["batch"], 9, spec["features"])).astype("float32")
+    mask = None
+    if spec.get("mask"):
+        mask = np.ones((spec["batch"], 9), bool)
+        mask[::3, 6:] = False
+        mask[1::4, :2] = False
+    kw = dict(spec["kw"])
+    rate = kw.pop("dropout", 0.0)
+    errors = _float64_oracle_errors(real_keras, rng, lambda k, dt: k.layers.LSTM(32, dtype=dt, **kw), x, mask, rate)
+    for name, scale, ours, theirs in errors:
+        assert ours <= 4 * theirs + 1e-7 * max(1.0, scale), (name, scale, ours, theirs)
+        assert ours <= 1e-5 * max(1.0, scale), (name, scale, ours, theirs)
 
 
 def test_fused_op_float32_in_float32_out_and_traced_gradients(rng):

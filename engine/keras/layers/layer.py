@@ -383,7 +383,10 @@ class Layer(Module):
 
     def _symbolic_call(self, args: tuple, kwargs: dict) -> Any:
         inputs = args[0]
-        flat_in = [t for t in nest.flatten(inputs) if isinstance(t, KerasTensor)]
+        # as Keras 3's Node: every KerasTensor among the call's arguments is an input of the node
+        # (e.g. ``initial_state=[h, c]``); the first argument's come first, then the rest in order
+        flat_in = [t for t in nest.flatten([inputs, list(args[1:]), [kwargs[k] for k in sorted(kwargs)]])
+                   if isinstance(t, KerasTensor)]
         self._check_input_spec(inputs)
         self._maybe_build(inputs)
         outputs = self.compute_output_spec(inputs, *args[1:], **kwargs)
@@ -393,7 +396,7 @@ class Layer(Module):
             o._keras_history = (self, node_index, k)
             if o.name is None:
                 o.name = f"{self.name}" if len(flat_out) == 1 else f"{self.name}_{k}"
-        node = Node(self, flat_in, flat_out, args, {k: v for k, v in kwargs.items() if not _is_symbolic(v)})
+        node = Node(self, flat_in, flat_out, args, dict(kwargs))
         node._input_structure = inputs
         self._inbound_nodes.append(node)
         for t in flat_in:
@@ -411,13 +414,14 @@ class Layer(Module):
                         for i, d in enumerate(t.shape)]
                 return wrap(np.zeros(dims, dtype=t.dtype._np) if t.dtype.is_floating or t.dtype.is_integer or t.dtype.is_bool
                             else np.zeros(dims, dtype=np.float32))
-            return nest.map_structure(make, inputs)
+            return nest.map_structure(make, (inputs, args, kw))
 
         kw = {k: v for k, v in kwargs.items() if k != "training"}
-        has_unknown = any(d is None for t in nest.flatten(inputs) if isinstance(t, KerasTensor) for d in t.shape[1:])
+        has_unknown = any(d is None for t in nest.flatten([inputs, list(args), kw]) if isinstance(t, KerasTensor)
+                          for d in t.shape[1:])
         try:
-            out1 = self._run_for_spec(concrete((1, 2)), args, kw)
-            out2 = self._run_for_spec(concrete((2, 3)), args, kw) if has_unknown else None
+            out1 = self._run_for_spec(*concrete((1, 2)))
+            out2 = self._run_for_spec(*concrete((2, 3))) if has_unknown else None
         except Exception as e:  # noqa: BLE001 - re-raised with the layer's name
             raise _layer_error(self, inputs, e) from None
         flat1 = nest.flatten(out1)

@@ -102,14 +102,17 @@ class Model(Trainer, Layer):
             values[id(t)] = x
         for node in self._run_nodes:
             args = _substitute(node._input_structure, values)
-            kwargs = dict(node.call_kwargs)
+            kwargs = _substitute(node.call_kwargs, values)   # symbolic kwargs, e.g. initial_state
             if training is not None and node.layer._call_has_training and "training" not in kwargs:
                 kwargs["training"] = training
             extra = tuple(_substitute(a, values) for a in node.call_args[1:])
             out = node.layer(args, *extra, **kwargs)
             for t, v in zip(node.output_tensors, nest.flatten(out)):
                 values[id(t)] = v
-        return nest.pack_sequence_as(self._outputs_struct, [values[id(t)] for t in self.outputs])
+        out = nest.pack_sequence_as(self._outputs_struct, [values[id(t)] for t in self.outputs])
+        if isinstance(out, (list, tuple)) and len(out) == 1:  # Keras 3: unpack_singleton
+            return out[0]
+        return out
 
     def _maybe_build(self, inputs: Any) -> None:
         if getattr(self, "_is_graph_network", False):

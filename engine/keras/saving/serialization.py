@@ -126,14 +126,20 @@ def _normalize_nodes(nodes: Any) -> list:
     out = []
     for node in nodes or []:
         if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
-            entries = []
-            for t in _iter_tensors(node.get("args", [])):
-                name, ni, ti = t["config"]["keras_history"]
-                entries.append([name, ni, ti, {}])
-            kwargs = {k: v for k, v in (node.get("kwargs") or {}).items() if not _has_tensor(v)}
+            entries = [[*t["config"]["keras_history"], {}] for t in _iter_tensors(node.get("args", []))]
+            kwargs, states = {}, []
+            for k, v in (node.get("kwargs") or {}).items():
+                if k == "initial_state" and _has_tensor(v):
+                    # Keras 2 / TF.js: an RNN's symbolic initial states are extra inputs of its node
+                    # (``layer([x, *states])``; tfjs's ``standardizeArgs`` splits them off again)
+                    states = [[*t["config"]["keras_history"], {}] for t in _iter_tensors(v)]
+                else:  # Keras 2 writes any other symbolic kwarg as ``[layer, node, tensor]`` references
+                    kwargs[k] = _tensor_refs(v)
             if entries and kwargs:
                 entries[0][3] = kwargs
-            out.append(entries)
+                for e in states:
+                    e[3] = dict(kwargs)
+            out.append(entries + states)
         else:
             out.append([list(e) + ([{}] if len(e) == 3 else []) for e in node])
     return out
@@ -153,6 +159,29 @@ def _iter_tensors(v: Any):
 
 def _has_tensor(v: Any) -> bool:
     return any(True for _ in _iter_tensors(v))
+
+
+def _tensor_refs(v: Any) -> Any:
+    """Keras 3 ``__keras_tensor__`` entries in a kwarg value → Keras 2 ``[layer, node, tensor]`` lists."""
+    if isinstance(v, dict):
+        if v.get("class_name") == "__keras_tensor__":
+            return list(v["config"]["keras_history"])
+        return {k: _tensor_refs(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_tensor_refs(x) for x in v]
+    return v
+
+
+def _resolve_refs(v: Any, tensors: dict, layer_names: set) -> Any:
+    """Keras 2 ``[layer, node, tensor]`` references in kwargs → the tensors (KeyError: not made yet)."""
+    if (isinstance(v, (list, tuple)) and len(v) == 3 and isinstance(v[0], str) and v[0] in layer_names
+            and all(isinstance(i, int) and not isinstance(i, bool) for i in v[1:])):
+        return tensors[(v[0], v[1], v[2])]
+    if isinstance(v, dict):
+        return {k: _resolve_refs(x, tensors, layer_names) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_resolve_refs(x, tensors, layer_names) for x in v]
+    return v
 
 
 # ---------------------------------------------------------------------------
@@ -180,6 +209,13 @@ def _history(t: Any, conversion: dict) -> list:
 
 def functional_config(model: Any) -> dict:
     relevant, conversion = _model_nodes(model)
+
+    def tensor(t: Any) -> Any:   # KerasTensors in a node's args and kwargs (e.g. initial_state)
+        if not hasattr(t, "_keras_history"):
+            return t
+        return {"class_name": "__keras_tensor__",
+                "config": {"shape": list(t.shape), "dtype": t.dtype.name, "keras_history": _history(t, conversion)}}
+
     layers = []
     for layer in model.layers:
         entry = serialize_keras_object(layer)
@@ -188,12 +224,8 @@ def functional_config(model: Any) -> dict:
         for node in layer._inbound_nodes:
             if id(node) not in relevant or node.is_input:
                 continue
-            args = nest.map_structure(
-                lambda t: {"class_name": "__keras_tensor__",
-                           "config": {"shape": list(t.shape), "dtype": t.dtype.name,
-                                      "keras_history": _history(t, conversion)}}
-                if hasattr(t, "_keras_history") else t, [node._input_structure])
-            nodes.append({"args": args, "kwargs": dict(node.call_kwargs)})
+            nodes.append({"args": nest.map_structure(tensor, [node._input_structure]),
+                          "kwargs": nest.map_structure(tensor, dict(node.call_kwargs))})
         entry["inbound_nodes"] = nodes
         layers.append(entry)
     return {"name": model.name, "trainable": model.trainable, "layers": layers,
@@ -261,6 +293,10 @@ def functional_from_config(cls: type, config: Any, custom_objects: dict | None =
                     break
                 inputs = [tensors[k] for k in keys]
                 kwargs = node[0][3] if node and len(node[0]) > 3 and isinstance(node[0][3], dict) else {}
+                try:
+                    kwargs = _resolve_refs(kwargs, tensors, set(created))
+                except KeyError:   # a tensor the kwargs refer to is not built yet
+                    break
                 out = created[name](inputs if len(inputs) > 1 else inputs[0], **kwargs)
                 for ti, t in enumerate(nest.flatten(out)):
                     tensors[(name, done_count[name], ti)] = t

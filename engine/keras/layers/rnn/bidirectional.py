@@ -8,6 +8,7 @@ from ....ops import api as tf
 from ...saving.object_registry import register_layer
 from ...saving.serialization import deserialize_keras_object, serialize_keras_object
 from ..layer import Layer
+from .rnn import split_state_inputs
 from .sublayer import build_sublayer
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
@@ -56,6 +57,9 @@ class Bidirectional(Layer):
         self.return_state = layer.return_state
         self.supports_masking = True
         self.input_spec = layer.input_spec
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return super().__call__(*split_state_inputs(args, kwargs), **kwargs)
 
     def _verify_layer_config(self) -> None:
         fwd, bwd = self.forward_layer, self.backward_layer

@@ -62,6 +62,9 @@ class RNN(Layer):
             self.state_size = list(state_size)
             self.single_state = False
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return super().__call__(*split_state_inputs(args, kwargs), **kwargs)
+
     # -- shapes / masks ------------------------------------------------------------
     def compute_output_shape(self, sequences_shape: Any, initial_state_shape: Any = None) -> Any:
         batch_size, length = sequences_shape[0], sequences_shape[1]
@@ -241,6 +244,17 @@ class RNN(Layer):
         cell = deserialize_keras_object(config.pop("cell"), custom_objects=custom_objects)
         from ..layer import _known_kwargs
         return cls(cell, **{k: v for k, v in _known_kwargs(cls, config).items() if k != "cell"})
+
+
+def split_state_inputs(args: tuple, kwargs: dict) -> tuple:
+    """The Keras 2 / TF.js call ``layer([sequences, *initial_state])`` as ``layer(sequences,
+    initial_state=[...])`` (the Keras 3 form); ``kwargs`` is updated in place.  Returns the args."""
+    first = args[0] if args else kwargs.get("inputs")
+    if isinstance(first, (list, tuple)) and len(first) > 1 and kwargs.get("initial_state") is None:
+        kwargs.pop("inputs", None)
+        kwargs["initial_state"] = list(first[1:])
+        return (first[0], *args[1:])
+    return args
 
 
 def forward_to_cell(*names: str) -> Any:
