@@ -352,7 +352,24 @@ def _probe(cls: type, kwargs: dict, category: str) -> dict:
                 weights = [_weight_name(layer, w) for w in layer.weights]
     min_inputs = min(accepted_counts) if accepted_counts else 1
     max_inputs = None if 3 in accepted_counts else (max(accepted_counts) if accepted_counts else 1)
+    if category == "Recurrent" and max_inputs is not None:
+        max_inputs += _state_count(factory)  # initial states arrive as extra inputs (Keras 2 / TF.js form)
     return {"input_ranks": ranks, "min_inputs": min_inputs, "max_inputs": max_inputs, "weights": weights or []}
+
+
+def _state_count(factory: Callable[[], Any]) -> int:
+    """How many initial-state tensors a recurrent layer takes (0 for wrappers without a cell)."""
+    try:
+        layer = factory()
+    except Exception:  # noqa: BLE001
+        return 0
+    wrapped = getattr(layer, "forward_layer", None)
+    cell = getattr(wrapped or layer, "cell", None)
+    if cell is None:
+        return 0
+    size = getattr(cell, "state_size", None)
+    count = len(size) if isinstance(size, (list, tuple)) else 1
+    return 2 * count if wrapped is not None else count
 
 
 def _description(cls: type) -> str:

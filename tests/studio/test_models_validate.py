@@ -456,3 +456,15 @@ def test_mutated_documents_never_break_validation():
         assert (report["summary"] is not None) == result.valid and (result.model is not None) == result.valid
         for e in report["errors"]:
             assert e["message"] and "Traceback" not in e["message"]
+
+
+def test_encoder_decoder_with_initial_state_validates_in_keras2_form():
+    """LSTM states passed as initial_state are extra inbound tensors in the Keras 2 / TF.js form."""
+    enc_in, dec_in = keras.Input((5, 3), name="enc_in"), keras.Input((4, 3), name="dec_in")
+    _, h, c = keras.layers.LSTM(8, return_state=True, name="enc")(enc_in)
+    out = keras.layers.LSTM(8, name="dec")(dec_in, initial_state=[h, c])
+    model = keras.Model([enc_in, dec_in], keras.layers.Dense(2, name="head")(out))
+    report = validate_document(json.loads(model.to_json())).report
+    assert report["valid"], report["errors"]
+    assert by_name(report)["dec"]["inbound"] == ["dec_in", "enc"]
+    assert report["total_params"] == model.count_params()
