@@ -141,6 +141,22 @@ class Model(Trainer, Layer):
                 pass
         self.built = True
 
+    @property
+    def input(self) -> Any:
+        """The model's input KerasTensor (a list for several inputs), as in Keras 3."""
+        ins = getattr(self, "inputs", None)
+        if ins:
+            return ins[0] if len(ins) == 1 else list(ins)
+        return Layer.input.fget(self)
+
+    @property
+    def output(self) -> Any:
+        """The model's output KerasTensor (a list for several outputs), as in Keras 3."""
+        outs = getattr(self, "outputs", None)
+        if outs:
+            return outs[0] if len(outs) == 1 else list(outs)
+        return Layer.output.fget(self)
+
     def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None,
                 expand_nested: bool = False, show_trainable: bool = False, layer_range: Any = None) -> None:
         """Print Keras's summary table (layers, output shapes, parameter counts)."""
