@@ -52,9 +52,13 @@ def save_checkpoint(run_dir: Path, model: Any, epoch: int, step: int = 0, histor
         state.update(extra or {})
         (tmp / STATE).write_text(json.dumps(state, allow_nan=True))
         final = root / name
-        if final.exists():
-            shutil.rmtree(final)
+        stale = None
+        if final.exists():  # a stop checkpoint at an epoch that has one: swap by two renames
+            stale = Path(tempfile.mkdtemp(prefix=".old-", dir=root))
+            os.replace(final, stale / name)
         os.replace(tmp, final)
+        if stale is not None:
+            shutil.rmtree(stale, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
