@@ -139,9 +139,46 @@ def sm_dynamic(keras: ModuleType) -> Any:
     return keras.Model(x, [L.GlobalMaxPooling2D(name="gmp")(b), y, f], name="dynamic")
 
 
+def sm_encoder_decoder(keras: ModuleType) -> Any:
+    """Seq2seq: the encoder LSTM's final ``[h, c]`` are the decoder LSTM's ``initial_state``."""
+    L = keras.layers
+    enc_in = keras.Input((5, 3), name="enc_in")
+    dec_in = keras.Input((4, 2), name="dec_in")
+    _, h, c = L.LSTM(8, return_state=True, name="encoder")(enc_in)
+    dec = L.LSTM(8, name="decoder")(dec_in, initial_state=[h, c])
+    return keras.Model([enc_in, dec_in], dec, name="encoder_decoder")
+
+
+def sm_rnn_initial_states(keras: ModuleType) -> Any:
+    """States from Inputs and layers: GRU (both ``reset_after``) from an Input, SimpleRNN(go_backwards)
+    from a Dense, a positional ``initial_state`` and a stacked-cells RNN (LSTM + GRU: 3 states)."""
+    L = keras.layers
+    x = keras.Input((5, 3), name="x")
+    s = keras.Input((6,), name="s")
+    z = L.Dense(6, activation="tanh", name="to_state")(s)
+    c = L.Dense(6, name="to_cell")(s)
+    return keras.Model([x, s], [
+        L.GRU(6, return_sequences=True, name="gru_state")(x, initial_state=s),
+        L.GRU(6, reset_after=False, name="gru_v1_state")(x, initial_state=[z]),
+        L.SimpleRNN(6, go_backwards=True, name="srnn_state")(x, [z]),
+        L.RNN([L.LSTMCell(6), L.GRUCell(6)], return_sequences=True, name="stacked_state")(
+            x, initial_state=[[z, c], [s]]),
+    ], name="rnn_initial_states")
+
+
+def sm_bidirectional_states(keras: ModuleType) -> Any:
+    """Bidirectional(LSTM) started from 4 states: the forward layer's ``[h, c]`` then the backward one's."""
+    L = keras.layers
+    x = keras.Input((5, 3), name="x")
+    _, hf, cf, hb, cb = L.Bidirectional(L.LSTM(4, return_state=True), name="bidi_enc")(x)
+    y = L.Bidirectional(L.LSTM(4, return_sequences=True), name="bidi_dec")(x, initial_state=[hf, cf, hb, cb])
+    return keras.Model(x, y, name="bidirectional_states")
+
+
 EXTRA: dict[str, Callable[[ModuleType], Any]] = {
     f.__name__[3:]: f for f in (sm_seq_masked, sm_rnn_states, sm_time_distributed_conv, sm_conv_variants,
-                                sm_channels_first, sm_all_activations, sm_misc, sm_dynamic)}
+                                sm_channels_first, sm_all_activations, sm_misc, sm_dynamic,
+                                sm_encoder_decoder, sm_rnn_initial_states, sm_bidirectional_states)}
 
 
 def masked_tokens(shape: tuple, vocab: int, seed: int) -> np.ndarray:
@@ -500,6 +537,28 @@ def test_recurrent_layer_needs_a_fixed_sequence_length(tmp_path: Path) -> None:
     _refused(keras.Model(x, L.LSTM(2, name="lstm_var")(x)), tmp_path / "lstm", "lstm_var", msg)
     y = keras.Input((None, 3), name="seq2")
     _refused(keras.Model(y, L.Bidirectional(L.GRU(2), name="bidi_var")(y)), tmp_path / "bidi", "bidi_var", msg)
+
+
+def test_initial_states_change_the_exported_results(tf: ModuleType, tmp_root: Path) -> None:
+    """The decoder really starts from the encoder's states: another encoder input changes the decoder's
+    output in TensorFlow exactly as in the engine."""
+    model, path, _ = exported("encoder_decoder", tmp_root)
+    enc, dec = sample_inputs(model, n=3, seed=4)
+    for enc_k in (enc, -2.0 * enc):
+        assert_close(engine_outputs(model, [enc_k, dec]), run_signature(tf, path, model, [enc_k, dec]))
+    first = run_signature(tf, path, model, [enc, dec])[0]
+    assert np.abs(first - run_signature(tf, path, model, [-2.0 * enc, dec])[0]).max() > 1e-2
+
+
+def test_initial_state_refusals(tmp_path: Path) -> None:
+    """A constant initial_state or a symbolic argument the export cannot pass is refused by name."""
+    x = keras.Input((4, 3), name="x")
+    const = L.GRU(2, name="gru_const")(x, initial_state=[np.ones((1, 2), np.float32)])
+    _refused(keras.Model(x, const), tmp_path / "const", "gru_const", "initial_state is a constant")
+    seq = keras.Input((4, 3), name="seq")
+    m = keras.Input((4,), dtype="bool", name="m")
+    _refused(keras.Model([seq, m], L.LSTM(2, name="lstm_mask")(seq, mask=m)), tmp_path / "mask", "lstm_mask",
+             "symbolic 'mask' argument")
 
 
 def test_failed_export_keeps_the_previous_export(tf: ModuleType, tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ import pytest
 
 import engine as etf
 from engine import keras as ek
-from engine.export import ExportError
 from engine.export import tfjs as tfjs_format
 
 STATES = 8
@@ -232,7 +231,7 @@ def test_symbolic_kwargs_of_any_layer(rng):
 
 # ---------------------------------------------------------------------------
 # export
-@pytest.mark.parametrize("fmt", ["keras", "python", "tfjs"])
+@pytest.mark.parametrize("fmt", ["keras", "python", "tfjs", "tf_saved_model"])
 def test_encoder_decoder_exports_with_reference_parity(fmt, real_keras, rng, tmp_path):
     if fmt == "tfjs" and (tfjs_format.find_node() is None or tfjs_format.find_tfjs_dir() is None):
         pytest.fail("TF.js reference runtime missing: run `bash scripts/test` (installs @tensorflow/tfjs into "
@@ -242,11 +241,3 @@ def test_encoder_decoder_exports_with_reference_parity(fmt, real_keras, rng, tmp
     ref = report["reference"]
     assert ref and "error" not in ref and ref.get("runtime"), ref
     assert ref["max_abs_diff"] <= 1e-5, ref
-
-
-def test_saved_model_export_refuses_initial_state_by_name(real_keras, rng, tmp_path):
-    ours, _ = _pair(real_keras, "encoder_decoder", rng)
-    with pytest.raises(ExportError) as exc:
-        ours.export(tmp_path / "sm", format="tf_saved_model")
-    assert exc.value.layer == "dec" and "initial_state" in str(exc.value)
-    assert not (tmp_path / "sm").exists()

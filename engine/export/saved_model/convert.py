@@ -10,6 +10,7 @@ tensors as boolean graph tensors and reach the layers that use them.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from ...framework import nest
 from ..errors import ExportError, unsupported_layer
-from .graph import GraphBuilder
+from .graph import GT, GraphBuilder
 from .layers import CONVERTERS, MASK_AWARE, Call, FORMAT
 
 
@@ -88,17 +89,18 @@ class ModelConverter:
     def _run(self, model: Any, values: dict) -> None:
         for node in model._run_nodes:
             layer = node.layer
-            for a in node.call_args[1:]:
-                if any(hasattr(t, "_keras_history") for t in nest.flatten(a)):
-                    raise unsupported_layer(layer, FORMAT, "it is called with extra symbolic arguments")
+            kwargs = _call_kwargs(node, values)
             struct = getattr(node, "_input_structure", node.input_tensors)
             flat_in = [t for t in nest.flatten(struct) if hasattr(t, "_keras_history")]
             ins = [values[id(t)] for t in flat_in]
             with self.g.scope(layer.name):
                 if is_graph_model(layer):
+                    if any(isinstance(t, GT) for t in nest.flatten(list(kwargs.values()))):
+                        raise unsupported_layer(layer, FORMAT, "the nested model is called with extra "
+                                                               "symbolic arguments")
                     outs = self._nested(layer, ins)
                 else:
-                    outs = self._layer(layer, node, ins)
+                    outs = self._layer(layer, node, ins, kwargs)
             for t, v in zip(node.output_tensors, outs):
                 values[id(t)] = v
 
@@ -111,9 +113,8 @@ class ModelConverter:
         self._run(model, values)
         return [values[id(kt)] for kt in model.outputs]
 
-    def _layer(self, layer: Any, node: Any, ins: list) -> list:
+    def _layer(self, layer: Any, node: Any, ins: list, kwargs: dict) -> list:
         out_shapes = [_shape(t) for t in node.output_tensors]
-        kwargs = {k: v for k, v in node.call_kwargs.items() if k not in ("training", "mask")}
         outs, masks = self.convert_call(layer, [t for t, _ in ins], [m for _, m in ins], out_shapes, kwargs)
         if len(outs) != len(node.output_tensors):
             raise unsupported_layer(layer, FORMAT, f"converter produced {len(outs)} outputs for "
@@ -123,10 +124,15 @@ class ModelConverter:
     def convert_call(self, layer: Any, tensors: list, masks: list, out_shapes: list | None,
                      kwargs: dict | None = None) -> tuple:
         """Convert one call of ``layer``; returns ``(outputs, output_masks)``."""
+        fn, name = (None, None) if is_graph_model(layer) else find_converter(layer)
+        for k, v in (kwargs or {}).items():
+            if k in SYMBOLIC_KWARGS and name not in SYMBOLIC_KWARGS[k] \
+                    and any(isinstance(t, GT) for t in nest.flatten(v)):
+                raise unsupported_layer(layer, FORMAT, f"it is called with a symbolic '{k}' argument, which "
+                                                       "this export cannot pass to it")
         if is_graph_model(layer):
             res = self._nested(layer, list(zip(tensors, masks)))
             return [t for t, _ in res], [m for _, m in res]
-        fn, name = find_converter(layer)
         if fn is None:
             raise unsupported_layer(layer, FORMAT, f"no TensorFlow op mapping for {type(layer).__name__} layers")
         if any(m is not None for m in masks) and name not in MASK_AWARE and layer._call_has_mask:
@@ -145,6 +151,41 @@ class ModelConverter:
         else:
             out_masks = [None] * len(outs)
         return outs, out_masks
+
+
+# keyword argument → the converters that consume its symbolic tensors (as graph tensors in ``Call.kwargs``)
+SYMBOLIC_KWARGS = {"initial_state": {"RNN", "SimpleRNN", "LSTM", "GRU", "Bidirectional"}}
+
+
+def _call_kwargs(node: Any, values: dict) -> dict:
+    """The node's call arguments after the first, by name (``training``/``mask`` dropped), with every
+    KerasTensor replaced by its graph tensor; refuses symbolic arguments no converter consumes."""
+    layer = node.layer
+    kwargs = dict(node.call_kwargs)
+    extra = list(node.call_args[1:])
+    if extra:
+        try:
+            bound = inspect.signature(layer.call).bind_partial(None, *extra)
+        except (TypeError, ValueError):
+            bound = None
+        if bound is not None:
+            kwargs.update({n: v for n, v in list(bound.arguments.items())[1:]})
+        elif any(_is_symbolic(t) for t in nest.flatten(extra)):
+            raise unsupported_layer(layer, FORMAT, "it is called with extra symbolic arguments")
+    out = {}
+    for name, value in kwargs.items():
+        if name in ("training", "mask") and not any(_is_symbolic(t) for t in nest.flatten(value)):
+            continue
+        if any(_is_symbolic(t) for t in nest.flatten(value)):
+            if name not in SYMBOLIC_KWARGS:
+                raise unsupported_layer(layer, FORMAT, f"it is called with a symbolic '{name}' argument")
+            value = nest.map_structure(lambda t: values[id(t)][0] if _is_symbolic(t) else t, value)
+        out[name] = value
+    return out
+
+
+def _is_symbolic(t: Any) -> bool:
+    return hasattr(t, "_keras_history")
 
 
 def _merge_shapes(ours: tuple | None, keras: tuple) -> tuple:

@@ -28,10 +28,12 @@ class Call:
     out_shapes: list
     kwargs: dict = field(default_factory=dict)
     out_masks: list | None = None  # set by mask-aware converters; None → default propagation
-    convert: Callable | None = None  # (layer, inputs, masks, out_shapes) -> (outputs, masks): wrapped layers
+    convert: Callable | None = None  # (layer, inputs, masks, out_shapes, kwargs) -> (outputs, masks): wrapped layers
 
-    def sublayer(self, layer: Any, inputs: list, masks: list | None = None, in_shape: Any = None) -> tuple:
-        """Convert a wrapped layer (TimeDistributed's, Bidirectional's) on ``inputs``; ``(outputs, masks)``."""
+    def sublayer(self, layer: Any, inputs: list, masks: list | None = None, in_shape: Any = None,
+                 kwargs: dict | None = None) -> tuple:
+        """Convert a wrapped layer (TimeDistributed's, Bidirectional's) on ``inputs`` (with call ``kwargs``
+        such as ``initial_state``); ``(outputs, masks)``."""
         masks = masks if masks is not None else [None] * len(inputs)
         out_shapes = None
         if in_shape is not None:
@@ -43,7 +45,7 @@ class Call:
                 out_shapes = [tuple(s) for s in shapes] if shapes and isinstance(shapes[0], (tuple, list)) \
                     else [tuple(shapes)]
         with self.g.scope(layer.name):
-            return self.convert(layer, inputs, masks, out_shapes)
+            return self.convert(layer, inputs, masks, out_shapes, kwargs)
 
     @property
     def x(self) -> GT:

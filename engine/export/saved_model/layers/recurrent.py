@@ -5,7 +5,9 @@ The sequence is split into its time steps (``Unpack``), each step is a few
 ``MatMul``/``Split``/activation ops, and ``Pack`` rebuilds the sequence — so the
 time dimension must be known.  Masks follow the engine's loop (the TF backend's
 ``rnn``): a masked step keeps the previous states and repeats the previous
-output (zeros before the first valid step, or always with ``zero_output_for_mask``).
+output (zeros before the first valid step, or always with ``zero_output_for_mask``).  A symbolic
+``initial_state`` (graph tensors, mapped by the model converter) replaces the zero starting states;
+Bidirectional gives its first half to the forward layer and the rest to the backward one.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ....framework import nest
 from ..graph import GT, GraphBuilder
 from ..protos import attr as A
 from .activations import apply_activation
@@ -143,8 +146,28 @@ def _step_masks(g: GraphBuilder, mask: GT | None) -> list | None:
     return g.memo[key]
 
 
-def run_rnn(call: Call, layer: Any, x: GT, mask: GT | None) -> tuple:
-    """Unroll ``layer`` over ``x``; returns ``(outputs, output_masks)`` as the layer's call would."""
+def initial_states(call: Call, value: Any, sizes: list, dtype: np.dtype) -> list | None:
+    """The graph tensors of a call's ``initial_state`` (one per state of ``sizes``, cast to ``dtype``),
+    or ``None`` when the layer starts from zeros."""
+    if value is None:
+        return None
+    flat = nest.flatten(value)
+    if not all(isinstance(s, GT) for s in flat):
+        raise call.fail("its initial_state is a constant rather than a tensor of the model; feed the states "
+                        "through keras.Input or another layer")
+    if len(flat) != len(sizes):
+        raise call.fail(f"it has {len(sizes)} states but initial_state gives {len(flat)}")
+    states = []
+    for k, (s, size) in enumerate(zip(flat, sizes)):
+        if s.shape is not None and (len(s.shape) != 2 or s.shape[1] not in (None, size)):
+            raise call.fail(f"initial_state[{k}] has shape {s.shape}, expected (batch, {size})")
+        states.append(call.g.cast(s, dtype))
+    return states
+
+
+def run_rnn(call: Call, layer: Any, x: GT, mask: GT | None, initial_state: Any = None) -> tuple:
+    """Unroll ``layer`` over ``x`` (from ``initial_state``: graph tensors, or ``None`` for zeros); returns
+    ``(outputs, output_masks)`` as the layer's call would."""
     g = call.g
     if getattr(layer, "stateful", False):
         raise call.fail("stateful recurrent layers carry state between calls, which a frozen graph cannot hold")
@@ -159,7 +182,7 @@ def run_rnn(call: Call, layer: Any, x: GT, mask: GT | None) -> tuple:
     if layer.go_backwards:
         xs = xs[::-1]
         ms = ms[::-1] if ms is not None else None
-    states = [_zeros(g, x, s) for s in cell.sizes]
+    states = initial_states(call, initial_state, cell.sizes, x.dtype) or [_zeros(g, x, s) for s in cell.sizes]
     outputs, prev, zeros = [], None, None
     for t, x_t in enumerate(xs):
         out, new = cell.step(x_t, states)
@@ -184,9 +207,7 @@ def run_rnn(call: Call, layer: Any, x: GT, mask: GT | None) -> tuple:
 
 @converter("RNN", "SimpleRNN", "LSTM", "GRU", masks=True)
 def _rnn(call: Call) -> list:
-    if call.kwargs.get("initial_state") is not None:
-        raise call.fail("an explicit initial_state is not supported")
-    outs, masks = run_rnn(call, call.layer, call.x, call.mask)
+    outs, masks = run_rnn(call, call.layer, call.x, call.mask, call.kwargs.get("initial_state"))
     call.out_masks = masks
     return outs
 
@@ -194,12 +215,19 @@ def _rnn(call: Call) -> list:
 @converter("Bidirectional", masks=True)
 def _bidirectional(call: Call) -> list:
     g, layer, x = call.g, call.layer, call.x
-    if call.kwargs.get("initial_state") is not None:
-        raise call.fail("an explicit initial_state is not supported")
     if x.shape[1] is None:
         raise call.fail(SEQ_LEN_MSG)
-    fw, fw_masks = call.sublayer(layer.forward_layer, [x], [call.mask], x.shape)
-    bw, _ = call.sublayer(layer.backward_layer, [x], [call.mask], x.shape)
+    fw_kw, bw_kw = {}, {}
+    init = call.kwargs.get("initial_state")
+    if init is not None:
+        init = nest.flatten(init)
+        if len(init) % 2:
+            raise call.fail(f"its initial_state has {len(init)} tensors; it needs the forward layer's states "
+                            "followed by the backward layer's")
+        half = len(init) // 2
+        fw_kw, bw_kw = {"initial_state": init[:half]}, {"initial_state": init[half:]}
+    fw, fw_masks = call.sublayer(layer.forward_layer, [x], [call.mask], x.shape, fw_kw)
+    bw, _ = call.sublayer(layer.backward_layer, [x], [call.mask], x.shape, bw_kw)
     y, y_rev = fw[0], bw[0]
     states = fw[1:] + bw[1:] if layer.return_state else []
     if layer.return_sequences:
