@@ -39,7 +39,7 @@ export function startValidation(app) {
   async function run(topology, mine) {
     timer = null;
     try {
-      const report = await api.post("/api/models/validate", { model: topology });
+      const report = await api.post("/api/models/validate?report=always", { model: topology });
       if (mine !== seq) return;
       const status = report?.valid === false ? "invalid" : "ok";
       store.set({ validation: validationState(status, report) }, "validation");

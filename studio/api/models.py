@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.export import ExportError
 from engine.export.python_code import model_to_python
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from ..catalog import engine_lock
 from ..errors import ApiError, bad_request, json_body
@@ -25,8 +25,8 @@ bp = Blueprint("models", __name__, url_prefix="/api/models")
 REQUEST_KEYS = {"model", "layout"}
 
 
-def validated(body: dict) -> Validation:
-    """The request's model, validated; a 400 with the report when it has errors."""
+def validated(body: dict, strict: bool = True) -> Validation:
+    """The request's model, validated; with ``strict``, a 400 with the report when it has errors."""
     unknown = sorted(set(body) - REQUEST_KEYS)
     if unknown:
         bad_request(f"unknown key(s) in the request: {', '.join(unknown)}; expected {{\"model\": topology}}",
@@ -36,15 +36,23 @@ def validated(body: dict) -> Validation:
     if "layout" in body and not isinstance(body["layout"], (dict, type(None))):
         bad_request("'layout' must be an object", {"field": "layout"})
     result = validate_document(body["model"])
-    if not result.valid:
+    if strict and not result.valid:
         raise ApiError(400, result.errors[0].message, result.report)
     return result
 
 
 @bp.post("/validate")
 def validate_model():
-    """Per-layer shapes and parameter counts of a model document, or every error in it."""
-    return jsonify(validated(json_body()).report)
+    """Per-layer shapes and parameter counts of a model document, or every error in it.
+
+    ``?report=always`` (the editor's live check, where an invalid graph is the normal state
+    while editing) answers 200 with the report, ``"valid": false`` included, instead of 400.
+    """
+    mode = request.args.get("report", "errors")
+    if mode not in ("errors", "always"):
+        bad_request("report must be 'errors' (400 when the model has errors) or 'always' (200 with the report)",
+                    {"field": "report"})
+    return jsonify(validated(json_body(), strict=mode == "errors").report)
 
 
 @bp.post("/code")
@@ -157,8 +165,13 @@ OPENAPI_PATHS = {
                        "names, unknown classes, bad config values, shape mismatches, missing inputs/outputs, "
                        "more than 500 layers) it answers 400 with the report in `details`: layers upstream of "
                        "an error keep their shapes.",
+        "parameters": [{"name": "report", "in": "query", "required": False,
+                        "description": "`errors` (default): 400 when the model has errors; `always`: 200 with "
+                                       "the report (`valid: false` and the errors) — the editor's live check",
+                        "schema": {"type": "string", "enum": ["errors", "always"], "default": "errors"}}],
         "requestBody": json_request(_MODEL_REQUEST),
-        "responses": {"200": json_response("The model is valid", {"$ref": "#/components/schemas/ValidationReport"}),
+        "responses": {"200": json_response("The model is valid (or, with report=always, the report either way)",
+                                           {"$ref": "#/components/schemas/ValidationReport"}),
                       "400": _FAILURE, "413": error_response("The request body is too large")}}},
     "/api/models/code": {"post": {
         "summary": "Keras code for a model document", "operationId": "modelCode", "tags": ["models"],

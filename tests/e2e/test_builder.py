@@ -25,7 +25,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 # those) are expected; the page shows the message itself.
 _EXPECTED_4XX = re.compile(
     r"^console\.error: Failed to load resource: the server responded with a status of 400 \(BAD REQUEST\) "
-    r"\(http://127\.0\.0\.1:\d+/api/models/(validate|code)\)$")
+    r"\(http://127\.0\.0\.1:\d+/api/models/code\)$")
 
 
 def _load_live_studio() -> type:

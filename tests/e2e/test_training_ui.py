@@ -23,7 +23,7 @@ SCREENSHOT = Path("/tmp/ui_training.png")
 VIEWPORT = {"width": 1280, "height": 800}
 # Chromium logs a 4xx answer as "Failed to load resource"; a refused run (400) is expected once.
 _EXPECTED_400 = re.compile(r"^console\.error: Failed to load resource: the server responded with a status of 400 "
-                           r"\(BAD REQUEST\) \(http://127\.0\.0\.1:\d+/api/(runs|models/validate)\)$")
+                           r"\(BAD REQUEST\) \(http://127\.0\.0\.1:\d+/api/runs\)$")
 
 
 def _load_live_studio() -> type:
@@ -175,9 +175,14 @@ def test_train_spiral_live_controls_reload_and_history(ui: Any, live: Any) -> No
     before = step_shown(page)
     page.wait_for_function(f"+document.querySelector('#train-progress').dataset.step > {before + 20}")
 
-    # Reload mid-run: the dashboard comes back on the same run with the whole log, then live.
+    # Reload mid-run: the dashboard comes back on the same run with the whole log, then live —
+    # on the Train tab by itself (regression: it used to reopen on Summary with no sign of the run).
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_function("window.tapestudio.store.get().ui.tab === 'train'")
+    page.wait_for_function("document.querySelector('#tab-train .tab-badge')?.textContent === 'running'")
+    page.click("#tab-summary")                                  # the badge is visible from every tab
+    assert page.locator("#tab-train .tab-badge").is_visible()
     page.click("#tab-train")
     page.wait_for_function(f"window.tapestudio.store.get().train.runId === '{run_id}'")
     wait_status(page, "running")
@@ -233,6 +238,11 @@ def test_model_that_does_not_fit_the_data_shows_the_server_message(ui: Any, live
     load_template(page, "cnn")                # an 8×8 image model ...
     js(page, "app.store.update('project', {dataset: 'spiral'})")   # ... on 2-D points
     page.click("#tab-train")
+    # Before Train, the panel already says so (regression: the mismatch only surfaced as a 400).
+    fit = page.locator("#train-fit")
+    fit.wait_for(state="visible")
+    assert "takes samples of shape (8, 8, 1), but spiral has samples of shape (2,)" in fit.inner_text()
+    assert fit.locator(".fit-template").inner_text() == "Load “MLP for 2-D data”"
     page.click("#train-train")
     error = page.locator(".train-error")
     error.wait_for(state="visible")
@@ -246,6 +256,27 @@ def test_model_that_does_not_fit_the_data_shows_the_server_message(ui: Any, live
     if layer:    # the culprit is selected on the canvas
         assert js(page, "app.store.get().selection.nodes.map(id => app.store.get().graph.nodes.find(n => n.id === id).name)") == [layer]
     assert js(page, "app.store.get().train.runId") is None
+    # The notice's fix loads the template made for the data; the warning goes away (one undo step).
+    fit.locator(".fit-template").click()
+    page.wait_for_function("window.tapestudio.store.get().validation.status === 'ok'")
+    fit.wait_for(state="hidden")
+    assert js(page, "app.getModel().config.name") == "mlp_2d"
+
+
+def test_choosing_data_that_does_not_fit_the_model_says_so_in_the_data_tab(ui: Any) -> None:
+    page = ui
+    load_template(page, "mlp")                               # a 2-D points model, spiral data
+    page.click("#tab-data")
+    page.click(".data-pick[data-id=iris]")                   # 4 features: no template takes them
+    fit = page.locator("#data-fit")
+    fit.wait_for(state="visible")
+    assert "takes samples of shape (2,), but iris has samples of shape (4,)" in fit.inner_text()
+    assert fit.locator(".fit-template").count() == 0
+    fit.locator(".fit-shape").click()                        # set the Input to (4,)
+    fit.wait_for(state="hidden")
+    assert js(page, "app.getModel().config.layers[0].config.batch_input_shape") == [None, 4]
+    page.click(".data-pick[data-id=spiral]")
+    fit.wait_for(state="visible")                            # and back: (4,) vs (2,)
 
 
 def test_cnn_template_trains_on_digits(ui: Any, live: Any) -> None:

@@ -468,3 +468,15 @@ def test_encoder_decoder_with_initial_state_validates_in_keras2_form():
     assert report["valid"], report["errors"]
     assert by_name(report)["dec"]["inbound"] == ["dec_in", "enc"]
     assert report["total_params"] == model.count_params()
+
+
+def test_report_always_answers_200_with_the_errors(studio):
+    doc = functional([inp("x", 4), lay("Dense", "d", "x", units=-3)], ["x"], ["d"])
+    strict = studio.post("/api/models/validate", json={"model": doc})
+    assert strict.status_code == 400
+    live = studio.post("/api/models/validate?report=always", json={"model": doc})
+    assert live.status_code == 200
+    report = live.json()
+    assert report["valid"] is False and report["errors"][0]["layer"] == "d"
+    assert report["errors"][0]["message"] == strict.json()["error"]
+    assert studio.post("/api/models/validate?report=sometimes", json={"model": doc}).status_code == 400

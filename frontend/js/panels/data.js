@@ -10,6 +10,7 @@ import { datasetRef, datasetValue, deleteDataset, listDatasets, previewDataset }
 import { renderOptions } from "../data/options.js";
 import { previewSummary, renderPreview } from "../data/preview.js";
 import { mountUpload } from "../data/upload.js";
+import { renderFitNotice } from "../training/fit.js";
 
 const GROUPS = [
   ["points", "2-D points"], ["image", "Images"], ["table", "Tables"], ["text", "Text"], ["sequence", "Sequences"],
@@ -24,9 +25,10 @@ export function mount(root, store, app) {
   const previewEl = h("div", { class: "data-preview", id: "data-preview" });
   const info = h("div", { class: "data-info small" });
   const uploadEl = h("div", { class: "data-upload" });
+  const fitEl = h("div", { class: "notice notice-suggest fit-notice", id: "data-fit", role: "status", hidden: true });
   root.append(h("div", { class: "data-layout" },
     h("aside", { class: "data-side" }, list),
-    h("div", { class: "data-center" }, h("div", { class: "data-head" }, title, summary), optionsEl, previewEl),
+    h("div", { class: "data-center" }, h("div", { class: "data-head" }, title, summary), fitEl, optionsEl, previewEl),
     h("aside", { class: "data-right" }, info, uploadEl)));
 
   let datasets = [];
@@ -100,6 +102,7 @@ export function mount(root, store, app) {
     const d = ref ? datasets.find((x) => x.id === ref.id) : null;
     renderList();
     renderInfo(d);
+    renderFitNotice(fitEl, app, d);
     if (!d) {
       title.textContent = ref ? `Unknown dataset "${ref.id}"` : "No dataset chosen";
       summary.textContent = "";
@@ -156,6 +159,10 @@ export function mount(root, store, app) {
   });
 
   store.watch((s) => s.project.dataset, () => renderChosen());
+  store.watch((s) => s.validation, () => {
+    const ref = currentRef();
+    renderFitNotice(fitEl, app, ref ? datasets.find((x) => x.id === ref.id) : null);
+  });
   load();
 
   return {

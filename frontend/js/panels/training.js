@@ -22,6 +22,7 @@ import { createRunList } from "../runs/runlist.js";
 import { applyEvent, createRunView, isLive, metricNames, toCsv } from "../runs/runview.js";
 import { toast, toastError } from "../toast.js";
 import { createControls } from "../training/controls.js";
+import { renderFitNotice } from "../training/fit.js";
 import { createTrainingForm } from "../training/form.js";
 
 const VIEW_KEY = "tapestudio.train.run";
@@ -47,7 +48,8 @@ export function mount(root, store, app) {
   const dataLine = h("div", { class: "train-data small" });
   const formBox = h("div", { class: "train-form-box" });
   const errorBox = h("div", { class: "notice notice-error train-error", role: "alert", hidden: true });
-  side.append(controlsBox, errorBox, dataLine, formBox);
+  const fitBox = h("div", { class: "notice notice-suggest fit-notice", id: "train-fit", role: "status", hidden: true });
+  side.append(controlsBox, errorBox, dataLine, fitBox, formBox);
 
   const smoothing = h("input", { type: "range", id: "train-smoothing", min: "0", max: "0.99", step: "0.01", value: "0.6", "aria-label": "Smoothing" });
   const smoothingValue = h("output", { for: "train-smoothing", class: "small muted num" }, "0.60");
@@ -113,8 +115,10 @@ export function mount(root, store, app) {
       projectDescriptor ? h("span", { class: "muted" }, ` · ${projectDescriptor.task}, ${projectDescriptor.size} examples`) : null,
       " ", h("button", { type: "button", class: "link", onclick: () => app.showTab("data") }, ref ? "change" : "choose"),
     ].filter(Boolean));
+    renderFitNotice(fitBox, app, projectDescriptor);
   }
   store.watch((s) => s.project.dataset, refreshDataset, { now: true });
+  store.watch((s) => s.validation, () => renderFitNotice(fitBox, app, projectDescriptor));
 
   // ---- drawing
   let redrawTimer = null;
@@ -170,6 +174,8 @@ export function mount(root, store, app) {
     form.setLive(Boolean(v && isLive(v.status)), v?.learningRate ?? null);
     emptyState.hidden = Boolean(v);
     csv.disabled = !v || !v.points;
+    // While the viewed run is live, the Train tab says so (the user may be on another tab).
+    app.setTabBadge?.("train", v && isLive(v.status) ? v.status : "", v?.status === "paused" ? "" : "live");
     const summary = { runId: v?.id ?? null, status: v?.status ?? null, epoch: v?.epoch ?? 0, step: v?.step ?? 0, points: v?.points ?? 0 };
     const prev = store.get().train || {};
     if (Object.keys(summary).some((k) => prev[k] !== summary[k])) store.update("train", summary, "train view");
@@ -396,8 +402,12 @@ export function mount(root, store, app) {
       return null;
     }
   })();
-  if (remembered) viewRun(remembered);
-  else redraw();
+  if (remembered) {
+    // A reload during a live run brings the user back to its dashboard, not to the Summary tab.
+    viewRun(remembered).then(() => {
+      if (view?.id === remembered && isLive(view.status)) app.showTab?.("train");
+    });
+  } else redraw();
 
   app.training = { viewRun, views: () => views, current: () => view, runList };
   // plotly.js is 3.5 MB: fetch and parse it while the user builds, not when the first point lands.

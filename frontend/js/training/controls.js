@@ -15,6 +15,14 @@ export function allowed(status) {
   };
 }
 
+/** Why button `id` is disabled for a run in `status` (shown in its tooltip). */
+export function disabledReason(id, status) {
+  if (!status) return "no run yet: press Train first";
+  if (id === "train") return `the viewed run is ${status}: stop it first (or pause it and fork from the run list)`;
+  if (id === "step") return status === "running" || status === "queued" ? "pause the run first" : `the run is ${status}`;
+  return `the run is ${status}`;
+}
+
 /** Mount the bar in `root`; `on` = {train, pause, resume, step, stop}. Returns {render(view), busy(flag)}. */
 export function createControls(root, on) {
   const btn = (id, label, title, cls = "btn") => h("button", { type: "button", class: cls, id: `train-${id}`, title, onclick: () => on[id]() }, label);
@@ -38,12 +46,19 @@ export function createControls(root, on) {
     reason);
   let isBusy = false;
   let lastStatus = null;
+  const titles = Object.fromEntries(Object.entries(buttons).map(([id, b]) => [id, b.title]));
+  function enable(status) {
+    const ok = allowed(status);
+    for (const [id, b] of Object.entries(buttons)) {
+      b.disabled = isBusy || !ok[id];
+      b.title = ok[id] || isBusy ? titles[id] : `${titles[id]} — disabled: ${disabledReason(id, status)}`;
+    }
+  }
 
   function render(view) {
     const status = view?.status ?? null;
     lastStatus = status;
-    const ok = allowed(status);
-    for (const [id, b] of Object.entries(buttons)) b.disabled = isBusy || !ok[id];
+    enable(status);
     buttons.pause.hidden = status === "paused";
     buttons.resume.hidden = status !== "paused";
     pill.replaceChildren(view ? statusPill(status) : h("span", { class: "muted small" }, "No run yet"));
@@ -62,7 +77,7 @@ export function createControls(root, on) {
     render,
     busy(flag) {
       isBusy = flag;
-      for (const [id, b] of Object.entries(buttons)) b.disabled = flag || !allowed(lastStatus)[id];
+      enable(lastStatus);
     },
     setConnection(state, detail) {
       conn.dataset.state = state;
