@@ -120,3 +120,13 @@ def serve_dir() -> Iterator[Callable[[Path], str]]:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where the browser tests save a screenshot of each main screen (test artifacts):
+    ``$TAPESTUDIO_ARTIFACTS/screenshots``, by default ``.artifacts/screenshots`` in the repository."""
+    base = os.environ.get("TAPESTUDIO_ARTIFACTS") or Path(__file__).resolve().parents[2] / ".artifacts"
+    path = Path(base) / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -3,7 +3,7 @@ templates, import, code view), driven with real mouse and keyboard input.
 
 One studio serves the whole module; every test gets a fresh page (``page`` fixture from
 conftest.py) and ends by asserting the page logged no console error. The screenshot of the builder
-is saved to /tmp/ui_builder.png.
+is saved as builder.png in the screenshots artifact folder (conftest.py ``screenshots``).
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 import requests
 
-SCREENSHOT = Path("/tmp/ui_builder.png")
 VIEWPORT = {"width": 1280, "height": 800}
 
 # A 400 from the validate / code endpoints is the server's normal answer for a model with errors;
@@ -499,12 +498,12 @@ def test_vendored_socketio_client_talks_to_the_studio(ui: Any) -> None:
     assert isinstance(reply, dict) and "error" in reply
 
 
-def test_screenshot_of_the_builder(ui: Any) -> None:
+def test_screenshot_of_the_builder(ui: Any, screenshots: Path) -> None:
     load_template(ui, "residual")
     select(ui, "skip_add")
     settle(ui)
-    ui.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size > 20_000
+    ui.screenshot(path=str(screenshots / "builder.png"))
+    assert (screenshots / "builder.png").stat().st_size > 20_000
 
 
 def test_export_document_and_inspector_controls(ui: Any, live: Any) -> None:

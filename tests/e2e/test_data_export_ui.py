@@ -8,7 +8,7 @@
   its prediction on a clicked point (2-D MLP) or a drawn digit (CNN) equals the server's
   (TF Serving API) to 1e-5. Also the files route that serves the unzipped export.
 
-Screenshots: /tmp/ui_data.png, /tmp/ui_export.png.
+Screenshots (conftest.py ``screenshots``): data.png, export.png.
 """
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def tryit_result(page: Any) -> dict:
 
 # ---- Data -------------------------------------------------------------------------------------
 
-def test_previews_of_every_kind_and_playground_controls(ui: Any, live: Any) -> None:
+def test_previews_of_every_kind_and_playground_controls(ui: Any, live: Any, screenshots: Path) -> None:
     page = ui
     page.click("#tab-data")
     page.click(".data-pick[data-id=digits]")
@@ -129,7 +129,7 @@ def test_previews_of_every_kind_and_playground_controls(ui: Any, live: Any) -> N
     assert "spiral (noise 0.2" in page.locator(".train-data").inner_text()
     page.click("#tab-data")
     maximise(page)
-    page.screenshot(path="/tmp/ui_data.png")
+    page.screenshot(path=str(screenshots / "data.png"))
 
 
 def test_csv_upload_shows_the_server_message_then_imports_a_dropped_file(ui: Any, live: Any) -> None:
@@ -172,7 +172,7 @@ def test_csv_upload_shows_the_server_message_then_imports_a_dropped_file(ui: Any
 
 # ---- Export -----------------------------------------------------------------------------------
 
-def test_export_tfjs_download_parity_and_try_it_on_the_plane(ui: Any, live: Any) -> None:
+def test_export_tfjs_download_parity_and_try_it_on_the_plane(ui: Any, live: Any, screenshots: Path) -> None:
     page = ui
     load_template(page, "mlp")
     run_id = train_to_end(page, epochs=6)
@@ -209,7 +209,7 @@ def test_export_tfjs_download_parity_and_try_it_on_the_plane(ui: Any, live: Any)
     np.testing.assert_allclose(np.ravel(served), result["tfjs"], rtol=0, atol=TOL)
     assert "same prediction" in page.locator(".tryit-diff").inner_text()
     maximise(page)
-    page.screenshot(path="/tmp/ui_export.png")
+    page.screenshot(path=str(screenshots / "export.png"))
 
     # The files route serves the unzipped export (what tf.loadLayersModel fetched).
     model_json = live.get(f"/api/runs/{run_id}/export/tfjs/files/model.json")

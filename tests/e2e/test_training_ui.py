@@ -7,7 +7,7 @@ Also: a model that does not fit the data shows the server's 400 message and sele
 the CNN template trains on the digits.
 
 One studio serves the module; each test has its own browser context (``page`` fixture) and ends
-by asserting that the page logged no console error. Screenshot: /tmp/ui_training.png.
+by asserting that the page logged no console error. Screenshot (conftest.py ``screenshots``): training.png.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-SCREENSHOT = Path("/tmp/ui_training.png")
 VIEWPORT = {"width": 1280, "height": 800}
 # Chromium logs a 4xx answer as "Failed to load resource"; a refused run (400) is expected once.
 _EXPECTED_400 = re.compile(r"^console\.error: Failed to load resource: the server responded with a status of 400 "
@@ -114,7 +113,7 @@ def assert_chart_matches_log(page: Any, live: Any, run_id: str) -> None:
 
 # ---- tests ------------------------------------------------------------------------------------
 
-def test_train_spiral_live_controls_reload_and_history(ui: Any, live: Any) -> None:
+def test_train_spiral_live_controls_reload_and_history(ui: Any, live: Any, screenshots: Path) -> None:
     page = ui
     # Data: pick the spiral set; the scatter shows its 500 points.
     page.click("#tab-data")
@@ -229,8 +228,8 @@ def test_train_spiral_live_controls_reload_and_history(ui: Any, live: Any) -> No
     maximise(page)
     page.evaluate("document.querySelector('#panel-train').scrollTop = 0")
     page.wait_for_timeout(300)     # plotly relayouts to the bigger panel
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size > 30_000
+    page.screenshot(path=str(screenshots / "training.png"))
+    assert (screenshots / "training.png").stat().st_size > 30_000
 
 
 def test_model_that_does_not_fit_the_data_shows_the_server_message(ui: Any, live: Any) -> None:
