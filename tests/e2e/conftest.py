@@ -130,3 +130,46 @@ def screenshots() -> Path:
     path = Path(base) / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# ---- a live studio per test module, and the studio page ------------------------------------------
+#: The browser tests' window size (the studio must be usable at 1280×800).
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+def _live_studio_class() -> type:
+    """``LiveStudio`` from tests/studio/conftest.py (conftest modules are not importable by name)."""
+    import importlib.util  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    name = "_studio_live_server"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "studio" / "conftest.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up by name
+        spec.loader.exec_module(module)
+    return sys.modules[name].LiveStudio
+
+
+@pytest.fixture(scope="module")
+def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real studio on loopback for the test module (its ``STUDIO_CONFIG`` dict, if any)."""
+    config = dict(getattr(request.module, "STUDIO_CONFIG", {}))
+    studio = _live_studio_class()(data_dir=tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]),
+                                  config=config).start()
+    yield studio
+    studio.stop()
+
+
+@pytest.fixture
+def ui(request: pytest.FixtureRequest, page: Any, live: Any, console_errors: list[str]) -> Iterator[Any]:
+    """The studio freshly opened in its own browser context; at the end, no console error may remain
+    except those matching the module's ``EXPECTED_CONSOLE_ERRORS`` regex (4xx a test causes on purpose:
+    Chromium logs every 4xx response as "Failed to load resource")."""
+    page.set_viewport_size(VIEWPORT)
+    page.goto(live.url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    yield page
+    expected = getattr(request.module, "EXPECTED_CONSOLE_ERRORS", None)
+    unexpected = [e for e in console_errors if expected is None or not expected.match(e)]
+    assert unexpected == [], unexpected

@@ -7,15 +7,12 @@ is saved as builder.png in the screenshots artifact folder (conftest.py ``screen
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 VIEWPORT = {"width": 1280, "height": 800}
 
@@ -25,23 +22,6 @@ VIEWPORT = {"width": 1280, "height": 800}
 _EXPECTED_4XX = re.compile(
     r"^console\.error: Failed to load resource: the server responded with a status of 400 \(BAD REQUEST\) "
     r"\(http://127\.0\.0\.1:\d+/api/models/code\)$")
-
-
-def _load_live_studio() -> type:
-    """``LiveStudio`` from tests/studio/conftest.py (conftest modules are not importable by name)."""
-    path = Path(__file__).resolve().parents[1] / "studio" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("_studio_live_server", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module          # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module.LiveStudio
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    studio = _load_live_studio()(data_dir=tmp_path_factory.mktemp("ui_builder"), config={}).start()
-    yield studio
-    studio.stop()
 
 
 @pytest.fixture(scope="module")

@@ -12,50 +12,20 @@ Screenshots (conftest.py ``screenshots``): data.png, export.png.
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import re
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
-VIEWPORT = {"width": 1280, "height": 800}
 TOL = 1e-5
-_EXPECTED_4XX = re.compile(r"^console\.error: Failed to load resource: the server responded with a status of 400 "
+EXPECTED_CONSOLE_ERRORS = re.compile(r"^console\.error: Failed to load resource: the server responded with a status of 400 "
                            r"\(BAD REQUEST\) \(http://127\.0\.0\.1:\d+/api/datasets\)$")
 BAD_CSV = "width,height,kind\n1.5,2.0,a\n3.0,1e999,b\n2.5,0.5,a\n4.0,1.0,b\n"
 GOOD_CSV = "width,height,colour,kind\n1.5,2.0,red,a\n3.0,,blue,b\n2.5,0.5,red,a\n4.0,1.0,green,b\n0.5,0.2,red,a\n"
-
-
-def _load_live_studio() -> type:
-    path = Path(__file__).resolve().parents[1] / "studio" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("_studio_live_server", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.LiveStudio
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    studio = _load_live_studio()(data_dir=tmp_path_factory.mktemp("ui_data_export"), config={}).start()
-    yield studio
-    studio.stop()
-
-
-@pytest.fixture
-def ui(page: Any, live: Any, console_errors: list[str]) -> Any:
-    page.set_viewport_size(VIEWPORT)
-    page.goto(live.url + "/")
-    page.wait_for_selector("body[data-ready=true]")
-    yield page
-    unexpected = [e for e in console_errors if not _EXPECTED_4XX.match(e)]
-    assert unexpected == [], unexpected
 
 
 def maximise(page: Any) -> None:

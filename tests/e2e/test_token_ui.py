@@ -3,14 +3,11 @@ the whole UI in real Chromium — API calls and the Socket.IO connection ride on
 while a browser without the token gets a JSON 401 and no socket."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
-import pytest
 
 TOKEN = "e2e-secret-token"
+STUDIO_CONFIG = {"token": TOKEN}
 
 CONNECT = """async () => {
     const { io } = await import('/static/vendor/socket.io/socket.io.esm.min.js');
@@ -20,22 +17,6 @@ CONNECT = """async () => {
         s.on('connect_error', err => { s.close(); resolve({ refused: String(err && err.message) }); });
     });
 }"""
-
-
-def _live_studio_class() -> type:
-    path = Path(__file__).resolve().parents[1] / "studio" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("_studio_live_server_token", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.LiveStudio
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    studio = _live_studio_class()(data_dir=tmp_path_factory.mktemp("ui_token"), config={"token": TOKEN}).start()
-    yield studio
-    studio.stop()
 
 
 def test_token_url_opens_the_studio_and_its_socket(chromium: Any, live: Any) -> None:

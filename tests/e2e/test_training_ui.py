@@ -11,45 +11,15 @@ by asserting that the page logged no console error. Screenshot (conftest.py ``sc
 """
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-VIEWPORT = {"width": 1280, "height": 800}
 # Chromium logs a 4xx answer as "Failed to load resource"; a refused run (400) is expected once.
-_EXPECTED_400 = re.compile(r"^console\.error: Failed to load resource: the server responded with a status of 400 "
+EXPECTED_CONSOLE_ERRORS = re.compile(r"^console\.error: Failed to load resource: the server responded with a status of 400 "
                            r"\(BAD REQUEST\) \(http://127\.0\.0\.1:\d+/api/runs\)$")
-
-
-def _load_live_studio() -> type:
-    path = Path(__file__).resolve().parents[1] / "studio" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("_studio_live_server", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.LiveStudio
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    studio = _load_live_studio()(data_dir=tmp_path_factory.mktemp("ui_training"), config={}).start()
-    yield studio
-    studio.stop()
-
-
-@pytest.fixture
-def ui(page: Any, live: Any, console_errors: list[str]) -> Any:
-    """A freshly opened studio (own browser context, so no remembered run or draft)."""
-    page.set_viewport_size(VIEWPORT)
-    page.goto(live.url + "/")
-    page.wait_for_selector("body[data-ready=true]")
-    yield page
-    unexpected = [e for e in console_errors if not _EXPECTED_400.match(e)]
-    assert unexpected == [], unexpected
 
 
 # ---- helpers ----------------------------------------------------------------------------------

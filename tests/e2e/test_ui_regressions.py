@@ -8,39 +8,7 @@
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
-
-import pytest
-
-VIEWPORT = {"width": 1280, "height": 800}
-
-
-def _load_live_studio() -> type:
-    path = Path(__file__).resolve().parents[1] / "studio" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("_studio_live_server_regressions", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.LiveStudio
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    studio = _load_live_studio()(data_dir=tmp_path_factory.mktemp("ui_regressions"), config={}).start()
-    yield studio
-    studio.stop()
-
-
-@pytest.fixture
-def ui(page: Any, live: Any, console_errors: list[str]) -> Any:
-    page.set_viewport_size(VIEWPORT)
-    page.goto(live.url + "/")
-    page.wait_for_selector("body[data-ready=true]")
-    yield page
-    assert console_errors == []
 
 
 def _box(page: Any, selector: str) -> dict:
