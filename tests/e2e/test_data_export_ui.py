@@ -21,27 +21,13 @@ from typing import Any
 
 import numpy as np
 
+from ui_actions import js, load_template, maximise
+
 TOL = 1e-5
 EXPECTED_CONSOLE_ERRORS = re.compile(r"^console\.error: Failed to load resource: the server responded with a status of 400 "
                            r"\(BAD REQUEST\) \(http://127\.0\.0\.1:\d+/api/datasets\)$")
 BAD_CSV = "width,height,kind\n1.5,2.0,a\n3.0,1e999,b\n2.5,0.5,a\n4.0,1.0,b\n"
 GOOD_CSV = "width,height,colour,kind\n1.5,2.0,red,a\n3.0,,blue,b\n2.5,0.5,red,a\n4.0,1.0,green,b\n0.5,0.2,red,a\n"
-
-
-def maximise(page: Any) -> None:
-    """Maximise the dock with its button (for the screenshots), unless it already is."""
-    if page.evaluate("window.tapestudio.store.get().ui.dock") != "max":
-        page.click("[aria-label='Maximise panel']")
-
-
-def js(page: Any, expr: str) -> Any:
-    return page.evaluate(f"(() => {{ const app = window.tapestudio; return {expr}; }})()")
-
-
-def load_template(page: Any, template: str) -> None:
-    page.click("#templates-btn")
-    page.click(f"[data-template={template}]")
-    page.wait_for_function("window.tapestudio.store.get().validation.status === 'ok'")
 
 
 def train_to_end(page: Any, epochs: int) -> str:

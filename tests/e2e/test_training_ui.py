@@ -17,27 +17,14 @@ from typing import Any
 
 import pytest
 
+from ui_actions import js, load_template, maximise
+
 # Chromium logs a 4xx answer as "Failed to load resource"; a refused run (400) is expected once.
 EXPECTED_CONSOLE_ERRORS = re.compile(r"^console\.error: Failed to load resource: the server responded with a status of 400 "
                            r"\(BAD REQUEST\) \(http://127\.0\.0\.1:\d+/api/runs\)$")
 
 
 # ---- helpers ----------------------------------------------------------------------------------
-
-def maximise(page: Any) -> None:
-    """Maximise the dock with its button (for the screenshots), unless it already is."""
-    if page.evaluate("window.tapestudio.store.get().ui.dock") != "max":
-        page.click("[aria-label='Maximise panel']")
-
-
-def js(page: Any, expr: str) -> Any:
-    return page.evaluate(f"(() => {{ const app = window.tapestudio; return {expr}; }})()")
-
-
-def load_template(page: Any, template: str) -> None:
-    page.click("#templates-btn")
-    page.click(f"[data-template={template}]")
-    page.wait_for_function("window.tapestudio.store.get().validation.status === 'ok'")
 
 
 def set_setting(page: Any, field: str, value: str) -> None:
