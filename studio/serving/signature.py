@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from engine.export.saved_model import signature_input_keys, signature_output_keys
 
 SIGNATURE_NAME = "serving_default"
 PREDICT_METHOD = "tensorflow/serving/predict"
@@ -84,33 +85,11 @@ def _shape(kt: Any) -> tuple:
     return tuple(None if d is None else int(d) for d in tuple(kt.shape))
 
 
-def _history_layer(kt: Any) -> tuple:
-    layer, _node, index = kt._keras_history  # the (layer, node, tensor index) every Keras tensor carries
-    return layer, index
-
-
-def _input_key(kt: Any) -> str:
-    return getattr(kt, "name", None) or _history_layer(kt)[0].name
-
-
-def _output_keys(outputs: list) -> list[str]:
-    keys: list[str] = []
-    for kt in outputs:
-        layer, k = _history_layer(kt)
-        key = layer.name if k == 0 else f"{layer.name}_{k}"
-        base, n = key, 0
-        while key in keys:
-            n += 1
-            key = f"{base}_{n}"
-        keys.append(key)
-    return keys
-
-
 def signature_of(model: Any) -> ServingSignature:
     """The ``serving_default`` signature of a Sequential or Functional engine model."""
-    inputs = tuple(TensorSpec(_input_key(kt), _dtype(kt), _shape(kt)) for kt in model.inputs)
-    outputs = list(model.outputs)
-    outs = tuple(TensorSpec(key, _dtype(kt), _shape(kt)) for key, kt in zip(_output_keys(outputs), outputs))
+    # the keys the SavedModel export writes, so both signatures agree
+    inputs = tuple(TensorSpec(key, _dtype(kt), _shape(kt)) for key, kt in zip(signature_input_keys(model), model.inputs))
+    outs = tuple(TensorSpec(key, _dtype(kt), _shape(kt)) for key, kt in zip(signature_output_keys(model), model.outputs))
     return ServingSignature(inputs, outs)
 
 

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from . import protos as P
-from .convert import build
+from .convert import build, signature_input_keys, signature_output_keys
 from .reference import locate, reference_predict  # noqa: F401
 
 RUNTIME = "tensorflow"
 FILENAME = "saved_model.pb"
 VARIABLES_DIRECTORY = "variables"
 
-__all__ = ["write", "reference_predict", "saved_model_bytes", "RUNTIME", "locate"]
+__all__ = ["write", "reference_predict", "saved_model_bytes", "signature_input_keys", "signature_output_keys", "RUNTIME", "locate"]
 
 
 def saved_model_bytes(model: Any) -> bytes:

@@ -71,14 +71,13 @@ class ModelConverter:
         model, g = self.model, self.g
         values: dict = {}
         inputs = []
-        for kt in model.inputs:
-            key = kt.name or kt._keras_history[0].name
+        for key, kt in zip(signature_input_keys(model), model.inputs):
             ph = g.placeholder(key, _np_dtype(kt), _shape(kt))
             values[id(kt)] = (ph, None)
             inputs.append((key, ph, _shape(kt)))
         self._run(model, values)
         outputs = []
-        keys = _output_keys(model)
+        keys = signature_output_keys(model)
         for key, kt in zip(keys, model.outputs):
             t, _ = values[id(kt)]
             out = g.identity(t, name=key, exact_name=True)
@@ -195,7 +194,12 @@ def _merge_shapes(ours: tuple | None, keras: tuple) -> tuple:
     return tuple(k if k is not None or i == 0 else o for i, (o, k) in enumerate(zip(ours, keras)))
 
 
-def _output_keys(model: Any) -> list:
+def signature_input_keys(model: Any) -> list:
+    """Signature input keys: the model's input names."""
+    return [kt.name or kt._keras_history[0].name for kt in model.inputs]
+
+
+def signature_output_keys(model: Any) -> list:
     """Signature output keys: the output layers' names (``name_k`` for a layer's extra outputs)."""
     keys = []
     for kt in model.outputs:
